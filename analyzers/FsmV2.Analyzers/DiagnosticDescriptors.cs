@@ -1,0 +1,109 @@
+using Microsoft.CodeAnalysis;
+
+namespace FsmV2.Analyzers;
+
+/// <summary>
+/// Every FSMV diagnostic, in one place. The generator and the analyzers both compile this file, so a rule has
+/// one id, one message and one help link wherever it is reported.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "FsmV2";
+    private const string HelpBase = "https://github.com/fsmv2/FsmV2.Toolkit/blob/main/README.md#diagnostics";
+
+    public const string IllegalTransitionId = "FSMV001";
+    public const string UnknownTransitionTargetId = "FSMV002";
+    public const string NoInitialStateId = "FSMV003";
+    public const string MultipleInitialStatesId = "FSMV004";
+    public const string InvalidStateSignatureId = "FSMV010";
+    public const string InvalidActionSignatureId = "FSMV011";
+    public const string ChildOfNotWorkerId = "FSMV013";
+    public const string WorkerNotPartialId = "FSMV015";
+    public const string WorkerWithoutInterfaceId = "FSMV016";
+    public const string GenericWorkerId = "FSMV017";
+    public const string GeneratorFailureId = "FSMV099";
+
+    public static readonly DiagnosticDescriptor UnknownTransitionTarget = Create(
+        UnknownTransitionTargetId,
+        "[TransitionsTo] names something that is not a state",
+        "State '{0}' declares a transition to '{1}', which is not a [State] of worker '{2}' (its states: {3})",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NoInitialState = Create(
+        NoInitialStateId,
+        "Worker has no initial state",
+        "Worker '{0}' has no initial state: mark exactly one [State] method with Initial = true",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MultipleInitialStates = Create(
+        MultipleInitialStatesId,
+        "Worker has more than one initial state",
+        "Worker '{0}' has more than one initial state ({1}): keep Initial = true on exactly one",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidStateSignature = Create(
+        InvalidStateSignatureId,
+        "State method has the wrong signature",
+        "State '{0}' of worker '{1}' {2}: a state is 'static Next {0}(in Snapshot<{3}, {4}> snapshot)'",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidActionSignature = Create(
+        InvalidActionSignatureId,
+        "Action method has the wrong signature",
+        "Action '{0}' of worker '{1}' {2}: an action is 'Task {0}({3} desired, CancellationToken ct)' or 'Task {0}(CancellationToken ct)' (Task or ValueTask)",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ChildOfNotWorker = Create(
+        ChildOfNotWorkerId,
+        "[ChildOf] names a type that is not a worker",
+        "Worker '{0}' is declared [ChildOf(typeof({1}))], but '{1}' is not a class marked [Worker]",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WorkerNotPartial = Create(
+        WorkerNotPartialId,
+        "[Worker] class is not partial",
+        "Worker '{0}' must be declared 'partial' (and so must every type containing it) so the generator can complete it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WorkerWithoutInterface = Create(
+        WorkerWithoutInterfaceId,
+        "[Worker] class does not implement IWorker<TDesired, TObserved>",
+        "Worker '{0}' must implement FsmV2.IWorker<TDesired, TObserved> exactly once, so that its snapshot types are known",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor GenericWorker = Create(
+        GenericWorkerId,
+        "[Worker] class is generic",
+        "Worker '{0}' is generic (or nested in a generic type); workers must be closed, non-generic classes",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor GeneratorFailure = Create(
+        GeneratorFailureId,
+        "The FsmV2 generator could not process a worker",
+        "The FsmV2 generator could not process worker '{0}': {1}. Please report this with the worker's source.",
+        DiagnosticSeverity.Error);
+
+    /// <summary>Every descriptor, for lookup by id.</summary>
+    public static readonly DiagnosticDescriptor[] All =
+    [
+        UnknownTransitionTarget, NoInitialState, MultipleInitialStates, InvalidStateSignature, InvalidActionSignature,
+        ChildOfNotWorker, WorkerNotPartial, WorkerWithoutInterface, GenericWorker, GeneratorFailure,
+    ];
+
+    /// <summary>The descriptor with id <paramref name="id"/>.</summary>
+    public static DiagnosticDescriptor Find(string id)
+    {
+        foreach (DiagnosticDescriptor descriptor in All)
+        {
+            if (descriptor.Id == id)
+            {
+                return descriptor;
+            }
+        }
+
+        return GeneratorFailure;
+    }
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: $"{HelpBase}-{id.ToLowerInvariant()}");
+}

@@ -1,0 +1,76 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace FsmV2.Generators;
+
+/// <summary>Everything the emitter needs to know about one worker; plain values only.</summary>
+internal sealed record WorkerModel(
+    string Namespace,
+    string TypeName,
+    string FullyQualifiedName,
+    EquatableArray<string> ContainingTypes,
+    string DesiredType,
+    string ObservedType,
+    EquatableArray<StateModel> States,
+    EquatableArray<ActionModel> Actions,
+    EquatableArray<string> Parents,
+    int InitialState)
+{
+    public string HintName => (FullyQualifiedName.StartsWith("global::", StringComparison.Ordinal) ? FullyQualifiedName.Substring(8) : FullyQualifiedName)
+        .Replace('<', '[').Replace('>', ']') + ".g.cs";
+}
+
+/// <summary>One <c>[State]</c> method.</summary>
+internal sealed record StateModel(
+    string Name,
+    bool Initial,
+    bool Terminal,
+    int Phase,
+    EquatableArray<string> Targets,
+    bool Callable,
+    bool ByRef);
+
+/// <summary>One <c>[Action]</c> method.</summary>
+internal sealed record ActionModel(
+    string Name,
+    int TimeoutMs,
+    bool Callable,
+    bool TakesDesired,
+    bool ReturnsValueTask);
+
+/// <summary>A diagnostic as plain data, so it can travel through the incremental pipeline.</summary>
+internal sealed record DiagnosticInfo(
+    string Id,
+    string FilePath,
+    TextSpan Span,
+    LinePositionSpan LineSpan,
+    EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
+    {
+        location ??= Location.None;
+        return new DiagnosticInfo(
+            descriptor.Id,
+            location.SourceTree?.FilePath ?? string.Empty,
+            location.SourceSpan,
+            location.GetLineSpan().Span,
+            arguments.ToEquatableArray());
+    }
+
+    public Diagnostic ToDiagnostic()
+    {
+        DiagnosticDescriptor descriptor = FsmV2.Analyzers.DiagnosticDescriptors.Find(Id);
+        Location location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        object[] args = new object[Arguments.Count];
+        for (int i = 0; i < args.Length; i++)
+        {
+            args[i] = Arguments[i];
+        }
+
+        return Diagnostic.Create(descriptor, location, args);
+    }
+}
+
+/// <summary>The outcome of reading one worker: a model to emit (when it can be emitted) and its diagnostics.</summary>
+internal sealed record WorkerResult(WorkerModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

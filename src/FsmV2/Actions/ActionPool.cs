@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+
+namespace FsmV2;
+
+/// <summary>
+/// The bounded pool every action runs in, off the tick. <see cref="Shared"/> is one pool for the whole
+/// process, shared by all supervisors, so the number of concurrent actions stays bounded however many
+/// supervisors there are. Enqueueing is non-blocking and allocation-free: it returns an
+/// <see cref="EnqueueResult"/> instead of throwing.
+/// </summary>
+public sealed class ActionPool
+{
+    private readonly ConcurrentQueue<IThreadPoolWorkItem> _queue = new();
+    private int _running;
+    private int _queued;
+
+    /// <summary>Creates a pool.</summary>
+    /// <param name="maxConcurrency">How many actions may run at once (at least 1).</param>
+    /// <param name="queueLength">How many actions may wait for a slot (0 or more).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is out of range.</exception>
+    public ActionPool(int maxConcurrency, int queueLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(queueLength);
+        MaxConcurrency = maxConcurrency;
+        QueueLength = queueLength;
+    }
+
+    /// <summary>The process-wide pool: 8 concurrent actions per processor, 10,000 waiting.</summary>
+    public static ActionPool Shared { get; } = new(Environment.ProcessorCount * 8, 10_000);
+
+    /// <summary>How many actions may run at once.</summary>
+    public int MaxConcurrency { get; }
+
+    /// <summary>How many actions may wait for a slot.</summary>
+    public int QueueLength { get; }
+
+    /// <summary>How many actions are running now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>How many actions are waiting for a slot now.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    internal EnqueueResult TryEnqueue(IThreadPoolWorkItem item)
+    {
+        if (TryTakeSlot())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false);
+            return EnqueueResult.Started;
+        }
+
+        if (Interlocked.Increment(ref _queued) > QueueLength)
+        {
+            Interlocked.Decrement(ref _queued);
+            return EnqueueResult.QueueFull;
+        }
+
+        _queue.Enqueue(item);
+        DispatchQueued(); // a slot may have been released between the check above and the enqueue
+        return EnqueueResult.Queued;
+    }
+
+    /// <summary>Called by a work item when its action has finished: frees its slot and starts the next waiting one.</summary>
+    internal void Release()
+    {
+        Interlocked.Decrement(ref _running);
+        DispatchQueued();
+    }
+
+    private bool TryTakeSlot()
+    {
+        if (Interlocked.Increment(ref _running) <= MaxConcurrency)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _running);
+        return false;
+    }
+
+    private void DispatchQueued()
+    {
+        while (!_queue.IsEmpty && TryTakeSlot())
+        {
+            if (_queue.TryDequeue(out IThreadPoolWorkItem? next))
+            {
+                Interlocked.Decrement(ref _queued);
+                ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
+    }
+}

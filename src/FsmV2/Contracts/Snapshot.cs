@@ -1,0 +1,58 @@
+namespace FsmV2;
+
+/// <summary>
+/// Everything a state may look at when it decides: who the worker is, what it should be doing, what it last
+/// observed and when, and whether it has been asked to shut down. States receive it by <c>in</c> reference;
+/// it is a value type so that building one costs nothing on the tick.
+/// </summary>
+public readonly struct Snapshot<TDesired, TObserved>
+{
+    /// <summary>Creates a snapshot. The supervisor builds them; tests of state methods may too.</summary>
+    public Snapshot(
+        WorkerIdentity identity,
+        TDesired desired,
+        TObserved observed,
+        DateTimeOffset collectedAt,
+        DateTimeOffset now,
+        bool shutdownRequested,
+        Exception? collectError = null)
+    {
+        Identity = identity;
+        Desired = desired;
+        Observed = observed;
+        CollectedAt = collectedAt;
+        Now = now;
+        ShutdownRequested = shutdownRequested;
+        CollectError = collectError;
+    }
+
+    /// <summary>Who the worker is.</summary>
+    public WorkerIdentity Identity { get; }
+
+    /// <summary>What the worker should be doing, derived from its spec.</summary>
+    public TDesired Desired { get; }
+
+    /// <summary>The last successful observation.</summary>
+    public TObserved Observed { get; }
+
+    /// <summary>When <see cref="Observed"/> was collected.</summary>
+    public DateTimeOffset CollectedAt { get; }
+
+    /// <summary>The supervisor's time for this tick.</summary>
+    public DateTimeOffset Now { get; }
+
+    /// <summary>How old <see cref="Observed"/> is at this tick.</summary>
+    public TimeSpan ObservationAge => Now - CollectedAt;
+
+    /// <summary>
+    /// The worker has been asked to stop (it is being removed, or its supervisor is shutting down). States
+    /// check this first and head for a state that can signal <see cref="Signal.Remove"/>.
+    /// </summary>
+    public bool ShutdownRequested { get; }
+
+    /// <summary>
+    /// The error of the most recent collection when it failed or timed out after <see cref="Observed"/> was
+    /// collected; <see langword="null"/> when the most recent collection succeeded.
+    /// </summary>
+    public Exception? CollectError { get; }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+
+namespace FsmV2;
+
+/// <summary>Every log event of the runtime, source-generated so a disabled level costs nothing.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) added in state {State}")]
+    public static partial void WorkerAdded(ILogger logger, string workerId, string workerType, string state);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) {FromState} -> {ToState}: {Reason}")]
+    public static partial void Transition(ILogger logger, string workerId, string workerType, string fromState, string toState, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}) in state {FromState} asked to go to {ToState}, which {FromState} does not declare in [TransitionsTo]; staying. Reason given: {Reason}")]
+    public static partial void UndeclaredTransition(ILogger logger, string workerId, string workerType, string fromState, string toState, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}) state {State} threw; staying in {State} and deciding again next tick")]
+    public static partial void DecideFailed(ILogger logger, Exception exception, string workerId, string workerType, string state);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Worker {WorkerId} ({WorkerType}) runs action {Action} in state {State}: {Reason}")]
+    public static partial void ActionStarted(ILogger logger, string workerId, string workerType, string action, string state, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} failed after {DurationMs} ms")]
+    public static partial void ActionFailed(ILogger logger, Exception exception, string workerId, string workerType, string action, double durationMs);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} timed out after {TimeoutMs} ms and was cancelled")]
+    public static partial void ActionTimedOut(ILogger logger, string workerId, string workerType, string action, double timeoutMs);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} not started: the action pool's queue is full ({QueueLength}); deciding again next tick")]
+    public static partial void ActionQueueFull(ILogger logger, string workerId, string workerType, string action, int queueLength);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) collector failed ({ConsecutiveFailures} in a row); decisions use the last good observation until it is stale")]
+    public static partial void CollectFailed(ILogger logger, Exception exception, string workerId, string workerType, int consecutiveFailures);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) observation is stale ({AgeMs} ms old, limit {StaleAfterMs} ms); decisions paused until a fresh observation arrives")]
+    public static partial void ObservationStale(ILogger logger, string workerId, string workerType, double ageMs, double staleAfterMs);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) observation is fresh again; decisions resume")]
+    public static partial void ObservationFresh(ILogger logger, string workerId, string workerType);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) removed from state {State}: {Reason}")]
+    public static partial void WorkerRemoved(ILogger logger, string workerId, string workerType, string state, string reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) restarting from state {State} (restart {RestartCount}): {Reason}")]
+    public static partial void WorkerRestarted(ILogger logger, string workerId, string workerType, string state, int restartCount, string reason);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Shutdown deadline of {TimeoutMs} ms passed with {Remaining} worker(s) not yet removable; stopping them anyway: {WorkerIds}")]
+    public static partial void ShutdownDeadline(ILogger logger, double timeoutMs, int remaining, string workerIds);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Supervisor shutdown requested for {Count} worker(s)")]
+    public static partial void ShutdownRequested(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}) DeriveDesired threw; keeping the previous desired state")]
+    public static partial void DeriveFailed(ILogger logger, Exception exception, string workerId, string workerType);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}) state {State} returned {Kind} with index {Index}, which is not a state or action of this worker; staying")]
+    public static partial void InvalidDecision(ILogger logger, string workerId, string workerType, string state, NextKind kind, int index);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) removal requested")]
+    public static partial void RemovalRequested(ILogger logger, string workerId, string workerType);
+}

@@ -1,0 +1,291 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FsmV2;
+
+/// <summary>
+/// Ticks workers on a fixed interval, keeps each one's collector observing, runs their actions in the
+/// <see cref="ActionPool"/>, honours their <see cref="Signal"/>s, and shuts them down gracefully.
+/// </summary>
+/// <remarks>
+/// Per tick, for each worker: skip it while an action is in flight, until an observation collected after that
+/// action's completion has arrived, or while its observation is stale; otherwise evaluate its current state and
+/// apply the decision. The tick never waits on I/O and allocates nothing in steady state. Time comes from the
+/// injected <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// </remarks>
+public sealed class Supervisor : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly object _tickGate = new();
+    private readonly SupervisorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ActionPool _pool;
+    private volatile WorkerSlot[] _slots = [];
+    private volatile bool _shuttingDown;
+    private int _running;
+    private long _ticks;
+
+    /// <summary>Creates a supervisor.</summary>
+    /// <param name="options">Pacing and bounds; validated now. Defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Where transitions, faults and shutdown are logged; nothing when <see langword="null"/>.</param>
+    /// <param name="actionPool">The pool actions run in; <see cref="ActionPool.Shared"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    public Supervisor(SupervisorOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, ActionPool? actionPool = null)
+    {
+        _options = (options ?? new SupervisorOptions()).Clone();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _pool = actionPool ?? ActionPool.Shared;
+    }
+
+    /// <summary>The identity, desired and observed state of every worker.</summary>
+    public TriangularStore Store { get; } = new();
+
+    /// <summary>Number of workers under supervision.</summary>
+    public int Count => _slots.Length;
+
+    /// <summary>Number of ticks run so far.</summary>
+    public long TickCount => Interlocked.Read(ref _ticks);
+
+    /// <summary>Whether a shutdown has been requested.</summary>
+    public bool IsShuttingDown => _shuttingDown;
+
+    /// <summary>
+    /// Adds a worker. Its desired state is derived from <paramref name="spec"/> now, and its collector starts at
+    /// once; it first decides on the tick after its first observation.
+    /// </summary>
+    /// <param name="id">Unique id of the worker within this supervisor.</param>
+    /// <param name="worker">The worker (a <c>[Worker]</c> partial class).</param>
+    /// <param name="spec">The worker's spec, from which its desired state is derived.</param>
+    /// <exception cref="ArgumentException">The id is empty or already in use.</exception>
+    /// <exception cref="InvalidOperationException">The supervisor is shutting down, or <c>DeriveDesired</c> threw.</exception>
+    public WorkerHandle<TDesired, TObserved> AddWorker<TDesired, TObserved>(string id, IWorkerMachine<TDesired, TObserved> worker, TDesired spec)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(worker);
+        if (_shuttingDown)
+        {
+            throw new InvalidOperationException($"Cannot add worker '{id}': the supervisor is shutting down.");
+        }
+
+        WorkerDefinition definition = worker.Definition;
+        var identity = new WorkerIdentity(id, definition.WorkerType);
+        TDesired desired = Derive(worker, identity, spec);
+        WorkerRecord<TDesired, TObserved> record = Store.Create<TDesired, TObserved>(identity, desired, _time.GetUtcNow());
+        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _pool, _time, _options, _logger);
+        lock (_gate)
+        {
+            _slots = [.. _slots, slot];
+        }
+
+        Log.WorkerAdded(_logger, id, definition.WorkerType, definition.GetStateName(definition.InitialState));
+        slot.Start();
+        return new WorkerHandle<TDesired, TObserved>(this, slot, worker, _time);
+    }
+
+    /// <summary>
+    /// Asks worker <paramref name="id"/> to shut down gracefully: its snapshots report
+    /// <see cref="Snapshot{TDesired, TObserved}.ShutdownRequested"/>, and it leaves when it signals
+    /// <see cref="Signal.Remove"/>.
+    /// </summary>
+    /// <returns><see langword="false"/> if there is no such worker.</returns>
+    public bool RemoveWorker(string id)
+    {
+        foreach (WorkerSlot slot in _slots)
+        {
+            if (slot.Identity.Id == id)
+            {
+                slot.RequestShutdown();
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The status of every worker, in the order they were added.</summary>
+    public IReadOnlyList<WorkerStatus> GetStatus()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        return Array.ConvertAll(_slots, s => s.GetStatus(now));
+    }
+
+    /// <summary>The status of worker <paramref name="id"/>, or <see langword="null"/> if there is none.</summary>
+    public WorkerStatus? GetStatus(string id)
+    {
+        foreach (WorkerSlot slot in _slots)
+        {
+            if (slot.Identity.Id == id)
+            {
+                return slot.GetStatus(_time.GetUtcNow());
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Runs one tick over every worker now. <see cref="RunAsync"/> calls this on its interval; tests and
+    /// benchmarks may call it directly.
+    /// </summary>
+    public void Tick()
+    {
+        lock (_tickGate)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            WorkerSlot[] slots = _slots;
+            bool removed = false;
+            foreach (WorkerSlot slot in slots)
+            {
+                slot.Tick(now);
+                removed |= slot.IsRemoved;
+            }
+
+            if (removed)
+            {
+                DropRemoved();
+            }
+
+            Interlocked.Increment(ref _ticks);
+        }
+    }
+
+    /// <summary>
+    /// Ticks every <see cref="SupervisorOptions.TickInterval"/> until <paramref name="ct"/> is cancelled, then
+    /// shuts down gracefully (see <see cref="ShutdownAsync"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The supervisor is already running.</exception>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException("This supervisor is already running.");
+        }
+
+        try
+        {
+            using var timer = new PeriodicTimer(_options.TickInterval, _time);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+                {
+                    Tick();
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Asked to stop: fall through to the graceful shutdown.
+            }
+
+            await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>
+    /// Graceful shutdown: every worker is asked to stop, ticking continues until all have signalled
+    /// <see cref="Signal.Remove"/>, and after <see cref="SupervisorOptions.ShutdownTimeout"/> (or when
+    /// <paramref name="ct"/> is cancelled) the rest are stopped anyway — their actions cancelled, their collectors
+    /// ended. No worker is added after this starts.
+    /// </summary>
+    public async Task ShutdownAsync(CancellationToken ct = default)
+    {
+        _shuttingDown = true;
+        WorkerSlot[] slots = _slots;
+        Log.ShutdownRequested(_logger, slots.Length);
+        foreach (WorkerSlot slot in slots)
+        {
+            slot.RequestShutdown();
+        }
+
+        DateTimeOffset deadline = _time.GetUtcNow() + _options.ShutdownTimeout;
+        using (var timer = new PeriodicTimer(_options.TickInterval, _time))
+        {
+            try
+            {
+                while (true)
+                {
+                    Tick();
+                    if (_slots.Length == 0)
+                    {
+                        return;
+                    }
+
+                    if (_time.GetUtcNow() >= deadline)
+                    {
+                        break;
+                    }
+
+                    await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Stop waiting: force the rest.
+            }
+        }
+
+        WorkerSlot[] remaining;
+        lock (_gate)
+        {
+            remaining = _slots;
+            _slots = [];
+        }
+
+        Log.ShutdownDeadline(_logger, _options.ShutdownTimeout.TotalMilliseconds, remaining.Length, string.Join(", ", remaining.Select(s => s.Identity.Id)));
+        foreach (WorkerSlot slot in remaining)
+        {
+            Store.Delete(slot.Identity.Id);
+        }
+
+        await Task.WhenAll(remaining.Select(s => s.StopAsync())).ConfigureAwait(false);
+    }
+
+    /// <summary>Shuts down gracefully.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_shuttingDown || _slots.Length > 0)
+        {
+            await ShutdownAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal static TDesired Derive<TDesired, TObserved>(IWorker<TDesired, TObserved> worker, WorkerIdentity identity, TDesired spec)
+    {
+        try
+        {
+            return worker.DeriveDesired(spec);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"Worker '{identity.Id}' ({identity.WorkerType}): DeriveDesired threw {ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+
+    private void DropRemoved()
+    {
+        List<WorkerSlot> gone = [];
+        lock (_gate)
+        {
+            List<WorkerSlot> kept = [];
+            foreach (WorkerSlot slot in _slots)
+            {
+                (slot.IsRemoved ? gone : kept).Add(slot);
+            }
+
+            _slots = [.. kept];
+        }
+
+        foreach (WorkerSlot slot in gone)
+        {
+            Store.Delete(slot.Identity.Id);
+            _ = slot.StopAsync();
+        }
+    }
+}

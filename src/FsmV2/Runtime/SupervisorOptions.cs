@@ -1,0 +1,61 @@
+namespace FsmV2;
+
+/// <summary>
+/// How a <see cref="Supervisor"/> paces and bounds its workers. Every value is checked by <see cref="Validate"/>
+/// when the supervisor is created, so a bad configuration fails at start with the option's name, not later.
+/// </summary>
+public sealed class SupervisorOptions
+{
+    /// <summary>How often the supervisor ticks its workers. Default 100 ms.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often each worker's collector observes, unless an action completion asks sooner. Default 1 s.</summary>
+    public TimeSpan CollectInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one <c>CollectAsync</c> call may take before it is recorded as timed out. Default 5 s.</summary>
+    public TimeSpan CollectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// An observation older than this is stale: the worker's decisions pause until a fresh one arrives, so it
+    /// never acts on an outdated view of the world. Default 10 s.
+    /// </summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The timeout of actions whose <see cref="ActionAttribute.TimeoutMs"/> is not set. Default 30 s.</summary>
+    public TimeSpan DefaultActionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a graceful shutdown waits for workers to reach a removable state before it stops them anyway
+    /// (cancelling their actions and collectors). Default 30 s.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks every option; throws naming the first one that is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is zero, negative or inconsistent.</exception>
+    public void Validate()
+    {
+        Positive(TickInterval, nameof(TickInterval));
+        Positive(CollectInterval, nameof(CollectInterval));
+        Positive(CollectTimeout, nameof(CollectTimeout));
+        Positive(StaleAfter, nameof(StaleAfter));
+        Positive(DefaultActionTimeout, nameof(DefaultActionTimeout));
+        Positive(ShutdownTimeout, nameof(ShutdownTimeout));
+        if (StaleAfter <= CollectInterval)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(StaleAfter),
+                StaleAfter,
+                $"SupervisorOptions.StaleAfter ({StaleAfter}) must be longer than CollectInterval ({CollectInterval}), or every observation would be stale before the next one arrives.");
+        }
+    }
+
+    internal SupervisorOptions Clone() => (SupervisorOptions)MemberwiseClone();
+
+    private static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"SupervisorOptions.{name} must be a positive, finite duration (was {value}).");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace FsmV2;
+
+/// <summary>What <see cref="Supervisor.AddWorker{TDesired, TObserved}"/> returns: a typed handle on one supervised worker.</summary>
+public sealed class WorkerHandle<TDesired, TObserved>
+{
+    private readonly Supervisor _supervisor;
+    private readonly WorkerSlot<TDesired, TObserved> _slot;
+    private readonly IWorker<TDesired, TObserved> _worker;
+    private readonly TimeProvider _time;
+
+    internal WorkerHandle(Supervisor supervisor, WorkerSlot<TDesired, TObserved> slot, IWorker<TDesired, TObserved> worker, TimeProvider time)
+    {
+        _supervisor = supervisor;
+        _slot = slot;
+        _worker = worker;
+        _time = time;
+    }
+
+    /// <summary>The worker's id.</summary>
+    public string Id => _slot.Identity.Id;
+
+    /// <summary>The worker's identity, desired and observed state as the store holds them.</summary>
+    public WorkerRecord<TDesired, TObserved> Record => _slot.Record;
+
+    /// <summary>Whether the worker has left the supervisor.</summary>
+    public bool IsRemoved => _slot.IsRemoved;
+
+    /// <summary>The worker's current status.</summary>
+    public WorkerStatus Status => _slot.GetStatus(_time.GetUtcNow());
+
+    /// <summary>
+    /// Gives the worker a new spec. Its desired state is derived again at once; the collector and the next tick
+    /// see it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>DeriveDesired</c> threw; the previous desired state is kept.</exception>
+    public void UpdateSpec(TDesired spec) => _slot.Record.SetDesired(Supervisor.Derive(_worker, _slot.Identity, spec), _time.GetUtcNow());
+
+    /// <summary>Asks the worker to shut down gracefully; it leaves the supervisor when it signals <see cref="Signal.Remove"/>.</summary>
+    public void RequestRemoval() => _supervisor.RemoveWorker(Id);
+}

@@ -1,0 +1,23 @@
+namespace FsmV2;
+
+/// <summary>The supervisor's type-erased handle on one worker, so a tick iterates a flat array.</summary>
+internal abstract class WorkerSlot : IThreadPoolWorkItem
+{
+    public abstract WorkerIdentity Identity { get; }
+
+    /// <summary>Set once the worker has signalled <see cref="Signal.Remove"/> (or was stopped by force).</summary>
+    public abstract bool IsRemoved { get; }
+
+    public abstract void Start();
+
+    public abstract void Tick(DateTimeOffset now);
+
+    public abstract void RequestShutdown();
+
+    /// <summary>Cancels the in-flight action and stops the collector; completes when both have ended.</summary>
+    public abstract Task StopAsync();
+
+    public abstract WorkerStatus GetStatus(DateTimeOffset now);
+
+    public abstract void Execute();
+}

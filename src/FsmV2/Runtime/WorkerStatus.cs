@@ -1,0 +1,32 @@
+namespace FsmV2;
+
+/// <summary>A point-in-time view of one worker, for operators, dashboards and tests.</summary>
+/// <param name="Id">The worker's id.</param>
+/// <param name="WorkerType">The worker's type name.</param>
+/// <param name="State">The current state's name.</param>
+/// <param name="Phase">The current state's lifecycle phase.</param>
+/// <param name="Reason">The reason given by the most recent decision.</param>
+/// <param name="ActionInFlight">The name of the running action, or <see langword="null"/>.</param>
+/// <param name="LastAction">The most recent completed action, or <see langword="null"/>.</param>
+/// <param name="CollectedAt">When the last good observation was collected, or <see langword="null"/> before the first.</param>
+/// <param name="IsStale">Whether decisions are paused because the observation is stale.</param>
+/// <param name="CollectError">The error of the most recent collection, or <see langword="null"/>.</param>
+/// <param name="ShutdownRequested">Whether the worker has been asked to stop.</param>
+/// <param name="RestartCount">How many times the worker restarted.</param>
+/// <param name="FaultCount">How many times a state method threw.</param>
+/// <param name="LastFault">The most recent exception thrown by a state method, or <see langword="null"/>.</param>
+public sealed record WorkerStatus(
+    string Id,
+    string WorkerType,
+    string State,
+    LifecyclePhase Phase,
+    string Reason,
+    string? ActionInFlight,
+    ActionResult? LastAction,
+    DateTimeOffset? CollectedAt,
+    bool IsStale,
+    Exception? CollectError,
+    bool ShutdownRequested,
+    int RestartCount,
+    int FaultCount,
+    Exception? LastFault);
