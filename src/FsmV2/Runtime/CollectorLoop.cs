@@ -3,11 +3,17 @@ using Microsoft.Extensions.Logging;
 namespace FsmV2;
 
 /// <summary>
-/// One worker's sensor loop: calls <c>CollectAsync</c> every <see cref="SupervisorOptions.CollectInterval"/>
-/// (or at once when asked), bounded by <see cref="SupervisorOptions.CollectTimeout"/>, and writes each result to
-/// the store with the time it was collected. It runs beside the tick, never on it: a collector that throws or
-/// hangs is recorded as an error on the observation and never stops the tick.
+/// One worker's sensor: calls <c>CollectAsync</c> every <see cref="SupervisorOptions.CollectInterval"/> (or at
+/// once when asked), bounded by <see cref="SupervisorOptions.CollectTimeout"/>, and writes each result to the
+/// store with the time it was collected. It runs beside the tick, never on it: a collector that throws or hangs
+/// is recorded as an error on the observation and never stops the tick.
 /// </summary>
+/// <remarks>
+/// Driven by two timers of the injected <see cref="TimeProvider"/> rather than an async loop, so that a fake
+/// clock advancing in a test runs the collection inline, deterministically. At most one <c>CollectAsync</c> call
+/// is outstanding: a call that outlives its timeout is recorded as timed out and cancelled, and no new call
+/// starts until it returns (a late answer is still accepted as an observation).
+/// </remarks>
 internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
 {
     private readonly IWorkerMachine<TDesired, TObserved> _machine;
@@ -16,11 +22,16 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stop = new();
-    private CancellationTokenSource? _wake;
-    private int _pending;
-    private Task? _hung;
-    private Task _loop = Task.CompletedTask;
+    private readonly object _gate = new();
+    private readonly ITimer _interval;
+    private readonly ITimer _timeout;
+
+    private bool _busy;
+    private bool _pending;
+    private bool _timedOut;
+    private bool _stopped;
+    private long _callEpoch;
+    private CancellationTokenSource? _call;
 
     public CollectorLoop(
         IWorkerMachine<TDesired, TObserved> machine,
@@ -36,142 +47,205 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         _time = time;
         _options = options;
         _logger = logger;
+        _interval = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).Collect(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timeout = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Starts the loop; the first collection begins at once, on the caller's thread until it first awaits.</summary>
-    public void Start() => _loop = RunAsync();
+    /// <summary>Starts collecting; the first collection begins at once, on the caller's thread until it first awaits.</summary>
+    public void Start() => Collect();
 
     /// <summary>
-    /// Collects again now instead of at the next interval. With <paramref name="inline"/> the collection may run
-    /// on the caller's thread (used when an action completes); otherwise it is started on the thread pool (used
-    /// from the tick, which must never run user code other than states).
+    /// Collects again now instead of at the next interval. With <paramref name="inline"/> the collection starts on
+    /// the caller's thread (used when an action completes); otherwise on the thread pool (used from the tick, which
+    /// runs no user code but states).
     /// </summary>
     public void TriggerNow(bool inline)
     {
-        Volatile.Write(ref _pending, 1);
-        CancellationTokenSource? wake = Volatile.Read(ref _wake);
-        if (wake is null)
+        if (inline)
         {
-            return;
+            Collect();
         }
-
-        try
+        else
         {
-            if (inline)
-            {
-                wake.Cancel();
-            }
-            else
-            {
-                _ = wake.CancelAsync();
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-            // The loop already woke up and will see _pending.
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Collect(), this, preferLocal: false);
         }
     }
 
-    /// <summary>Stops the loop and returns when it has ended. A hung <c>CollectAsync</c> is abandoned, not awaited.</summary>
-    public Task StopAsync()
+    /// <summary>Stops collecting and cancels an outstanding call. A hung call is abandoned, not awaited.</summary>
+    public void Stop()
     {
-        _stop.Cancel();
-        TriggerNow(inline: false);
-        return _loop;
-    }
-
-    public void Dispose() => _stop.Dispose();
-
-    private async Task RunAsync()
-    {
-        CancellationToken stop = _stop.Token;
-        while (!stop.IsCancellationRequested)
+        CancellationTokenSource? call;
+        lock (_gate)
         {
-            Volatile.Write(ref _pending, 0);
-            await CollectOnceAsync(stop).ConfigureAwait(false);
-            if (stop.IsCancellationRequested)
-            {
-                break;
-            }
-
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            Volatile.Write(ref _wake, wake);
-            if (Volatile.Read(ref _pending) == 0)
-            {
-                try
-                {
-                    await Task.Delay(_options.CollectInterval, _time, wake.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Woken early by TriggerNow, or stopping.
-                }
-            }
-
-            Volatile.Write(ref _wake, null);
-        }
-    }
-
-    private async Task CollectOnceAsync(CancellationToken stop)
-    {
-        if (_hung is { IsCompleted: false })
-        {
-            Fail(new TimeoutException(
-                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_options.CollectTimeout.TotalMilliseconds} ms; not starting another call until it does."));
-            return;
+            _stopped = true;
+            call = _call;
         }
 
-        _hung = null;
-        long epoch = _epoch();
-        using var timeout = new CancellationTokenSource(_options.CollectTimeout, _time);
-        using CancellationTokenRegistration link = stop.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
+        Arm(_interval, Timeout.InfiniteTimeSpan);
+        Arm(_timeout, Timeout.InfiniteTimeSpan);
+        Cancel(call);
+    }
 
-        Task<TObserved> pending;
-        try
+    public void Dispose()
+    {
+        Stop();
+        _interval.Dispose();
+        _timeout.Dispose();
+    }
+
+    // Timers are re-armed outside _gate: a timer's own lock may be held while it calls us.
+    private void Collect()
+    {
+        CancellationTokenSource call;
+        bool stillHung = false;
+        lock (_gate)
         {
-            ValueTask<TObserved> collect = _machine.CollectAsync(_record.Desired, timeout.Token);
-            if (collect.IsCompletedSuccessfully)
+            if (_stopped)
             {
-                _record.WriteSuccess(collect.Result, _time.GetUtcNow(), epoch);
                 return;
             }
 
-            pending = collect.AsTask();
-        }
-        catch (Exception ex) when (!stop.IsCancellationRequested)
-        {
-            Fail(ex);
-            return;
-        }
-        catch (Exception)
-        {
-            return; // Stopping: nothing to record.
+            if (_busy)
+            {
+                _pending = true;
+                stillHung = _timedOut;
+            }
         }
 
+        if (stillHung)
+        {
+            // Still waiting for a call that outlived its timeout: say so again, and check back later.
+            Fail(new TimeoutException(
+                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_options.CollectTimeout.TotalMilliseconds} ms; no new call starts until it does."));
+            Arm(_interval, _options.CollectInterval);
+        }
+
+        lock (_gate)
+        {
+            if (_stopped || _busy)
+            {
+                return;
+            }
+
+            _busy = true;
+            _pending = false;
+            _timedOut = false;
+            _callEpoch = _epoch();
+            call = new CancellationTokenSource();
+            _call = call;
+        }
+
+        Arm(_interval, Timeout.InfiniteTimeSpan);
+        ValueTask<TObserved> collect;
         try
         {
-            TObserved value = await pending.WaitAsync(_options.CollectTimeout, _time, stop).ConfigureAwait(false);
-            _record.WriteSuccess(value, _time.GetUtcNow(), epoch);
-        }
-        catch (TimeoutException)
-        {
-            _hung = pending;
-            await timeout.CancelAsync().ConfigureAwait(false);
-            Fail(new TimeoutException(
-                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) did not return within {_options.CollectTimeout.TotalMilliseconds} ms."));
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            Fail(new TimeoutException(
-                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) was cancelled by its timeout of {_options.CollectTimeout.TotalMilliseconds} ms."));
+            collect = _machine.CollectAsync(_record.Desired, call.Token);
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            Completed(call, default!, ex);
+            return;
+        }
+
+        if (collect.IsCompletedSuccessfully)
+        {
+            Completed(call, collect.Result, null);
+            return;
+        }
+
+        Arm(_timeout, _options.CollectTimeout);
+        collect.AsTask().ContinueWith(
+            static (task, state) =>
+            {
+                var (loop, call) = ((CollectorLoop<TDesired, TObserved>, CancellationTokenSource))state!;
+                if (task.IsCompletedSuccessfully)
+                {
+                    loop.Completed(call, task.Result, null);
+                }
+                else
+                {
+                    loop.Completed(call, default!, task.Exception?.InnerException ?? new OperationCanceledException("CollectAsync was cancelled."));
+                }
+            },
+            (this, call),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnTimeout()
+    {
+        CancellationTokenSource? call;
+        lock (_gate)
+        {
+            if (!_busy || _timedOut || _stopped)
+            {
+                return;
+            }
+
+            _timedOut = true;
+            call = _call;
+        }
+
+        Fail(new TimeoutException(
+            $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) did not return within {_options.CollectTimeout.TotalMilliseconds} ms; it was cancelled."));
+        Arm(_interval, _options.CollectInterval);
+        Cancel(call);
+    }
+
+    private void Completed(CancellationTokenSource call, TObserved value, Exception? error)
+    {
+        bool again;
+        bool rearm;
+        bool record;
+        long epoch;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(call, _call))
+            {
+                return;
+            }
+
+            // A cancellation caused by our own timeout was already recorded as the timeout.
+            record = error is null || !(_timedOut && error is OperationCanceledException);
+            epoch = _callEpoch;
+            _busy = false;
+            _timedOut = false;
+            _call = null;
+            again = _pending && !_stopped;
+            rearm = !again && !_stopped;
+        }
+
+        Arm(_timeout, Timeout.InfiniteTimeSpan);
+        if (error is null)
+        {
+            _record.WriteSuccess(value, _time.GetUtcNow(), epoch);
+        }
+        else if (record)
+        {
+            Fail(error);
+        }
+
+        call.Dispose();
+        if (again)
+        {
+            Collect();
+        }
+        else if (rearm)
+        {
+            Arm(_interval, _options.CollectInterval);
+        }
+    }
+
+    private static void Arm(ITimer timer, TimeSpan dueTime)
+    {
+        try
+        {
+            timer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile.
         }
     }
 
@@ -182,6 +256,18 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         if (failures == 1 || failures % 10 == 0)
         {
             Log.CollectFailed(_logger, error, _record.Identity.Id, _record.Identity.WorkerType, failures);
+        }
+    }
+
+    private static void Cancel(CancellationTokenSource? call)
+    {
+        try
+        {
+            call?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call completed meanwhile.
         }
     }
 }

@@ -49,7 +49,8 @@ public sealed class SupervisorOptions
         }
     }
 
-    internal SupervisorOptions Clone() => (SupervisorOptions)MemberwiseClone();
+    /// <summary>A copy, so a supervisor keeps the values it was created with.</summary>
+    public SupervisorOptions Clone() => (SupervisorOptions)MemberwiseClone();
 
     private static void Positive(TimeSpan value, string name)
     {

@@ -29,6 +29,12 @@ public sealed class WorkerHandle<TDesired, TObserved>
     public WorkerStatus Status => _slot.GetStatus(_time.GetUtcNow());
 
     /// <summary>
+    /// Completes when the worker's action in flight has finished (at once when none is), after the follow-up
+    /// collection it triggers has started. Useful to drain a worker, and in tests.
+    /// </summary>
+    public Task ActionCompletion => _slot.ActionCompletion;
+
+    /// <summary>
     /// Gives the worker a new spec. Its desired state is derived again at once; the collector and the next tick
     /// see it.
     /// </summary>

@@ -24,7 +24,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
     private long _epoch;
     private int _actionInFlight;
     private int _pendingAction = -1;
-    private Task _actionTask = Task.CompletedTask;
+    private TaskCompletionSource _actionDone = CompletedAction();
     private ActionResult? _lastAction;
     private volatile bool _shutdownRequested;
     private volatile bool _removed;
@@ -185,10 +185,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
         }
 
         _pendingAction = next.Action;
+        TaskCompletionSource previous = _actionDone;
+        Volatile.Write(ref _actionDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         Volatile.Write(ref _actionInFlight, 1);
         if (_pool.TryEnqueue(this) == EnqueueResult.QueueFull)
         {
             Volatile.Write(ref _actionInFlight, 0);
+            _actionDone = previous;
             Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _pool.QueueLength);
             return;
         }
@@ -213,11 +216,15 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
     }
 
     /// <summary>Runs on the thread pool when the action pool starts this worker's action.</summary>
-    public override void Execute() => _actionTask = RunActionAsync();
+    public override void Execute() => _ = RunActionAsync();
+
+    /// <summary>Completes when the action in flight (if any) has finished and its follow-up collection has started.</summary>
+    public Task ActionCompletion => Volatile.Read(ref _actionDone).Task;
 
     private async Task RunActionAsync()
     {
         int action = _pendingAction;
+        TaskCompletionSource done = Volatile.Read(ref _actionDone);
         string name = _definition.GetActionName(action);
         TimeSpan timeout = _definition.GetActionTimeout(action) ?? _options.DefaultActionTimeout;
         long started = _time.GetTimestamp();
@@ -262,6 +269,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
             Volatile.Write(ref _actionInFlight, 0);
             _pool.Release();
             _collector.TriggerNow(inline: true);
+            done.TrySetResult();
         }
     }
 
@@ -269,8 +277,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
     {
         _removed = true;
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        await _collector.StopAsync().ConfigureAwait(false);
-        await _actionTask.ConfigureAwait(false);
+        _collector.Stop();
+        await ActionCompletion.ConfigureAwait(false);
         Dispose();
     }
 
@@ -278,6 +286,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
     {
         _collector.Dispose();
         _lifetime.Dispose();
+    }
+
+    private static TaskCompletionSource CompletedAction()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
