@@ -46,6 +46,34 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void MissingOrDifferentSnapshotsFailAndWriteReceived()
+    {
+        Assert.SkipWhen(Environment.GetEnvironmentVariable(SnapshotAssert.AcceptVariable) == "1", "Accepting snapshots: a mismatch is written, not reported.");
+        string root = Path.Combine(Path.GetTempPath(), "fsmv2-snapshot-" + Guid.NewGuid().ToString("N"));
+        string caller = Path.Combine(root, "FakeTests.cs");
+        string received = Path.Combine(root, "Snapshots", "Probe.received.cs");
+        try
+        {
+            Exception missing = Assert.ThrowsAny<Exception>(() => SnapshotAssert.Matches("line 1\nline 2\n", "Probe", caller));
+            Assert.Contains("No verified snapshot", missing.Message, StringComparison.Ordinal);
+            Assert.Equal("line 1\nline 2\n", File.ReadAllText(received));
+
+            File.Move(received, Path.Combine(root, "Snapshots", "Probe.verified.cs"));
+            Exception different = Assert.ThrowsAny<Exception>(() => SnapshotAssert.Matches("line 1\nline two\n", "Probe", caller));
+            Assert.Contains("-     2   line 2", different.Message, StringComparison.Ordinal);
+            Assert.Contains("+     2   line two", different.Message, StringComparison.Ordinal);
+            Assert.Equal("line 1\nline two\n", File.ReadAllText(received));
+
+            SnapshotAssert.Matches("line 1\r\nline 2\r\n", "Probe", caller);
+            Assert.False(File.Exists(received), "A match removes the stale received file.");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void DiffNamesTheFirstDifferingLineByNumber()
     {
         string diff = SnapshotAssert.Diff("one\ntwo\nthree\nfour", "one\ntwo\nTHREE\nfour\nfive");
