@@ -18,7 +18,7 @@ internal sealed record WorkerModel(
     int InitialState)
 {
     public string HintName => (FullyQualifiedName.StartsWith("global::", StringComparison.Ordinal) ? FullyQualifiedName.Substring(8) : FullyQualifiedName)
-        .Replace('<', '[').Replace('>', ']') + ".g.cs";
+        .Replace("@", string.Empty).Replace('<', '[').Replace('>', ']') + ".g.cs"; // '@' (an escaped keyword) is not allowed in hint names.
 }
 
 /// <summary>One <c>[State]</c> method.</summary>

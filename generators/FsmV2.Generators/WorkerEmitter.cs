@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace FsmV2.Generators;
 
@@ -37,7 +38,7 @@ internal static class WorkerEmitter
         }
 
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"FsmV2.Generators\", \"{generatorVersion}\")]");
-        w.Open($"partial class {model.TypeName} : {string.Join(", ", interfaces)}");
+        w.Open($"partial class {Identifier(model.TypeName)} : {string.Join(", ", interfaces)}");
 
         EmitEnums(w, model);
         EmitHelpers(w);
@@ -61,18 +62,18 @@ internal static class WorkerEmitter
 
     private static void EmitEnums(SourceWriter w, WorkerModel model)
     {
-        w.Line($"/// <summary>The states of <see cref=\"{model.TypeName}\"/>, in declaration order.</summary>");
+        w.Line($"/// <summary>The states of <see cref=\"{Identifier(model.TypeName)}\"/>, in declaration order.</summary>");
         w.Open("public enum State");
         for (int i = 0; i < model.States.Count; i++)
         {
             StateModel state = model.States[i];
             w.Line($"/// <summary>{Describe(state)}</summary>");
-            w.Line($"{state.Name} = {i},");
+            w.Line($"{Identifier(state.Name)} = {i},");
         }
 
         w.Close();
         w.Line();
-        w.Line($"/// <summary>The actions of <see cref=\"{model.TypeName}\"/>, in declaration order.</summary>");
+        w.Line($"/// <summary>The actions of <see cref=\"{Identifier(model.TypeName)}\"/>, in declaration order.</summary>");
         w.Open("public enum Act");
         for (int i = 0; i < model.Actions.Count; i++)
         {
@@ -81,7 +82,7 @@ internal static class WorkerEmitter
                 ? $"times out after {action.TimeoutMs.ToString(CultureInfo.InvariantCulture)} ms"
                 : "times out after the supervisor's default action timeout";
             w.Line($"/// <summary>Runs <c>{action.Name}</c>; {timeout}.</summary>");
-            w.Line($"{action.Name} = {i},");
+            w.Line($"{Identifier(action.Name)} = {i},");
         }
 
         w.Close();
@@ -217,7 +218,7 @@ internal static class WorkerEmitter
             if (state.Callable)
             {
                 string argument = state.ByRef ? "in snapshot" : "snapshot";
-                w.Line($"case {i}: return {state.Name}({argument});");
+                w.Line($"case {i}: return {Identifier(state.Name)}({argument});");
             }
         }
 
@@ -235,7 +236,7 @@ internal static class WorkerEmitter
                 continue;
             }
 
-            string call = action.TakesDesired ? $"{action.Name}(desired, ct)" : $"{action.Name}(ct)";
+            string call = action.TakesDesired ? $"{Identifier(action.Name)}(desired, ct)" : $"{Identifier(action.Name)}(ct)";
             w.Line(action.ReturnsValueTask ? $"case {i}: return {call}.AsTask();" : $"case {i}: return {call};");
         }
 
@@ -243,6 +244,10 @@ internal static class WorkerEmitter
         w.Close();
         w.Close();
     }
+
+    /// <summary><paramref name="name"/> as a C# identifier: reserved keywords get their <c>@</c> back.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     private static string Describe(StateModel state)
     {

@@ -29,6 +29,11 @@ internal static class WorkerModelBuilder
     private static readonly SymbolDisplayFormat QualifiedFormat =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    private static readonly SymbolDisplayFormat NamespaceFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
     // Phase values mirror FsmV2.LifecyclePhase.
     private const int PhaseStopped = 0;
     private const int PhaseStarting = 1;
@@ -45,6 +50,13 @@ internal static class WorkerModelBuilder
 
         try
         {
+            if (!IsFirstWorkerAttribute(type, context))
+            {
+                // [Worker] on more than one partial part (the compiler reports the duplicate attribute): only the
+                // first part speaks for the worker, or the same file would be added twice.
+                return new WorkerResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
             return BuildCore(type, (TypeDeclarationSyntax)context.TargetNode, context.SemanticModel.Compilation, ct);
         }
         catch (OperationCanceledException)
@@ -125,14 +137,25 @@ internal static class WorkerModelBuilder
                 }
             }
 
+            // An overload of a state or action is reported by ReadState/ReadAction and left out of the model:
+            // the enums can hold each name once.
             if (stateAttribute is not null)
             {
+                bool duplicate = seenStates.Contains(method.Name);
                 StateModel state = ReadState(method, stateAttribute, transitionsAttribute, expectedSnapshot, nextType, type, desiredName, observedName, seenStates, diagnostics);
-                states.Add((method, state));
+                if (!duplicate)
+                {
+                    states.Add((method, state));
+                }
             }
             else if (actionAttribute is not null)
             {
-                actions.Add(ReadAction(method, actionAttribute, desired, type, desiredName, seenActions, diagnostics));
+                bool duplicate = seenActions.Contains(method.Name);
+                ActionModel action = ReadAction(method, actionAttribute, desired, type, desiredName, seenActions, diagnostics);
+                if (!duplicate)
+                {
+                    actions.Add(action);
+                }
             }
         }
 
@@ -219,11 +242,11 @@ internal static class WorkerModelBuilder
         var containing = new List<string>();
         for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
         {
-            containing.Insert(0, $"partial {Keyword(t)} {t.Name}");
+            containing.Insert(0, $"partial {Keyword(t)} {WorkerEmitter.Identifier(t.Name)}");
         }
 
         var model = new WorkerModel(
-            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(NamespaceFormat),
             type.Name,
             type.ToDisplayString(QualifiedFormat),
             containing.ToEquatableArray(),
@@ -418,6 +441,22 @@ internal static class WorkerModelBuilder
         }
 
         return found;
+    }
+
+    private static bool IsFirstWorkerAttribute(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == WorkerAttribute)
+            {
+                // The first [Worker] of the type must sit on the declaration this step was started for.
+                SyntaxReference? first = attribute.ApplicationSyntaxReference;
+                return first is null ||
+                    (first.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(first.Span));
+            }
+        }
+
+        return true;
     }
 
     private static bool IsPartialAll(INamedTypeSymbol type, CancellationToken ct)
