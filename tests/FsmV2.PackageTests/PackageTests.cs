@@ -76,6 +76,7 @@ public sealed class PackageTests(PackedToolkit packed) : IClassFixture<PackedToo
         Assert.True(run.ExitCode == 0, run.Describe());
         Assert.True(run.StdOut.Contains("Stopped --> Starting", StringComparison.Ordinal), run.Describe());
         Assert.True(run.StdOut.Contains("RESULT state=Running", StringComparison.Ordinal), run.Describe());
+        Assert.True(run.StdOut.Contains("SHUTDOWN removed=True workers=0", StringComparison.Ordinal), run.Describe());
         // CS8032: an analyzer or generator in the package could not be loaded by the compiler.
         Assert.False(run.StdOut.Contains("CS8032", StringComparison.Ordinal), run.Describe());
         Assert.True(

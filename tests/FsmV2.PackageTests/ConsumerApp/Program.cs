@@ -32,4 +32,4 @@ await stop.CancelAsync();
 await running;
 Console.WriteLine($"SHUTDOWN removed={handle.IsRemoved} workers={supervisor.Count}");
 
-return state == "Running" ? 0 : 1;
+return state == "Running" && handle.IsRemoved ? 0 : 1;
