@@ -20,6 +20,7 @@ public class DispatchBenchmarks
     private int _state;
 
     private StateMachine<LinkState, LinkTrigger> _stateless = null!;
+    private StateMachine<LinkState, LinkTrigger> _statelessImmediate = null!;
 
     /// <summary>The Stateless model's states, mirroring <see cref="LinkWorker.State"/>.</summary>
     public enum LinkState
@@ -49,11 +50,8 @@ public class DispatchBenchmarks
         var at = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         _snapshot = new Snapshot<LinkConfig, LinkStatus>(identity, new LinkConfig("tcp://localhost:1"), new LinkStatus(false), at, at, shutdownRequested: false);
 
-        _stateless = new StateMachine<LinkState, LinkTrigger>(LinkState.Idle);
-        _stateless.Configure(LinkState.Idle).Permit(LinkTrigger.Connect, LinkState.Connecting);
-        _stateless.Configure(LinkState.Connecting).Permit(LinkTrigger.HandshakeDone, LinkState.Connected);
-        _stateless.Configure(LinkState.Connected).Permit(LinkTrigger.Disconnect, LinkState.Disconnecting);
-        _stateless.Configure(LinkState.Disconnecting).Permit(LinkTrigger.Closed, LinkState.Idle);
+        _stateless = CreateStateless(FiringMode.Queued);
+        _statelessImmediate = CreateStateless(FiringMode.Immediate);
 
         // Both machines must really go round the cycle; fail the run rather than time something else.
         int state = _state;
@@ -68,19 +66,8 @@ public class DispatchBenchmarks
             state = next.State;
         }
 
-        _stateless.Fire(LinkTrigger.Connect);
-        if (_stateless.State != LinkState.Connecting)
-        {
-            throw new InvalidOperationException($"Stateless did not move to Connecting: {_stateless.State}.");
-        }
-
-        _stateless.Fire(LinkTrigger.HandshakeDone);
-        _stateless.Fire(LinkTrigger.Disconnect);
-        _stateless.Fire(LinkTrigger.Closed);
-        if (_stateless.State != LinkState.Idle)
-        {
-            throw new InvalidOperationException($"Stateless did not return to Idle: {_stateless.State}.");
-        }
+        CheckCycle(_stateless);
+        CheckCycle(_statelessImmediate);
     }
 
     /// <summary>Stateless 5.20.1, default (queued) firing mode: <c>Fire</c> for each edge of the cycle.</summary>
@@ -88,6 +75,18 @@ public class DispatchBenchmarks
     public LinkState Stateless()
     {
         StateMachine<LinkState, LinkTrigger> machine = _stateless;
+        machine.Fire(LinkTrigger.Connect);
+        machine.Fire(LinkTrigger.HandshakeDone);
+        machine.Fire(LinkTrigger.Disconnect);
+        machine.Fire(LinkTrigger.Closed);
+        return machine.State;
+    }
+
+    /// <summary>Stateless 5.20.1 in <see cref="FiringMode.Immediate"/>, which skips the trigger queue.</summary>
+    [Benchmark(OperationsPerInvoke = TransitionsPerCycle)]
+    public LinkState StatelessImmediate()
+    {
+        StateMachine<LinkState, LinkTrigger> machine = _statelessImmediate;
         machine.Fire(LinkTrigger.Connect);
         machine.Fire(LinkTrigger.HandshakeDone);
         machine.Fire(LinkTrigger.Disconnect);
@@ -116,5 +115,32 @@ public class DispatchBenchmarks
 
         _state = state;
         return state;
+    }
+
+    private static StateMachine<LinkState, LinkTrigger> CreateStateless(FiringMode mode)
+    {
+        var machine = new StateMachine<LinkState, LinkTrigger>(LinkState.Idle, mode);
+        machine.Configure(LinkState.Idle).Permit(LinkTrigger.Connect, LinkState.Connecting);
+        machine.Configure(LinkState.Connecting).Permit(LinkTrigger.HandshakeDone, LinkState.Connected);
+        machine.Configure(LinkState.Connected).Permit(LinkTrigger.Disconnect, LinkState.Disconnecting);
+        machine.Configure(LinkState.Disconnecting).Permit(LinkTrigger.Closed, LinkState.Idle);
+        return machine;
+    }
+
+    private static void CheckCycle(StateMachine<LinkState, LinkTrigger> machine)
+    {
+        machine.Fire(LinkTrigger.Connect);
+        if (machine.State != LinkState.Connecting)
+        {
+            throw new InvalidOperationException($"Stateless did not move to Connecting: {machine.State}.");
+        }
+
+        machine.Fire(LinkTrigger.HandshakeDone);
+        machine.Fire(LinkTrigger.Disconnect);
+        machine.Fire(LinkTrigger.Closed);
+        if (machine.State != LinkState.Idle)
+        {
+            throw new InvalidOperationException($"Stateless did not return to Idle: {machine.State}.");
+        }
     }
 }
