@@ -16,8 +16,9 @@ internal sealed class Harness : IAsyncDisposable
         ShutdownTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public Harness(SupervisorOptions? options = null)
+    public Harness(SupervisorOptions? options = null, ActionPool? pool = null)
     {
+        Pool = pool ?? new ActionPool(maxConcurrency: 4, queueLength: 100);
         Supervisor = new Supervisor(options ?? DefaultOptions, Time, Logger, Pool);
     }
 
@@ -25,7 +26,7 @@ internal sealed class Harness : IAsyncDisposable
 
     public FakeLogger Logger { get; } = new();
 
-    public ActionPool Pool { get; } = new(maxConcurrency: 4, queueLength: 100);
+    public ActionPool Pool { get; }
 
     public Supervisor Supervisor { get; }
 

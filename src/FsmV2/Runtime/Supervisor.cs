@@ -88,8 +88,8 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>
     /// Asks worker <paramref name="id"/> to shut down gracefully: its snapshots report
-    /// <see cref="Snapshot{TDesired, TObserved}.ShutdownRequested"/>, and it leaves when it signals
-    /// <see cref="Signal.Remove"/>.
+    /// <see cref="Snapshot{TDesired, TObserved}.ShutdownRequested"/>, its running action (if any) is cancelled, and
+    /// it leaves when it signals <see cref="Signal.Remove"/>.
     /// </summary>
     /// <returns><see langword="false"/> if there is no such worker.</returns>
     public bool RemoveWorker(string id)
@@ -98,7 +98,7 @@ public sealed class Supervisor : IAsyncDisposable
         {
             if (slot.Identity.Id == id)
             {
-                slot.RequestShutdown();
+                slot.RequestShutdown(cancelAction: true);
                 return true;
             }
         }
@@ -201,7 +201,7 @@ public sealed class Supervisor : IAsyncDisposable
         Log.ShutdownRequested(_logger, slots.Length);
         foreach (WorkerSlot slot in slots)
         {
-            slot.RequestShutdown();
+            slot.RequestShutdown(cancelAction: false); // in-flight actions drain until the deadline
         }
 
         DateTimeOffset deadline = _time.GetUtcNow() + _options.ShutdownTimeout;

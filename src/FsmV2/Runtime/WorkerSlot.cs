@@ -1,7 +1,7 @@
 namespace FsmV2;
 
 /// <summary>The supervisor's type-erased handle on one worker, so a tick iterates a flat array.</summary>
-internal abstract class WorkerSlot : IThreadPoolWorkItem
+internal abstract class WorkerSlot
 {
     public abstract WorkerIdentity Identity { get; }
 
@@ -12,12 +12,11 @@ internal abstract class WorkerSlot : IThreadPoolWorkItem
 
     public abstract void Tick(DateTimeOffset now);
 
-    public abstract void RequestShutdown();
+    /// <summary>Asks the worker to stop; with <paramref name="cancelAction"/> its running action is cancelled too.</summary>
+    public abstract void RequestShutdown(bool cancelAction);
 
     /// <summary>Cancels the in-flight action and stops the collector; completes when both have ended.</summary>
     public abstract Task StopAsync();
 
     public abstract WorkerStatus GetStatus(DateTimeOffset now);
-
-    public abstract void Execute();
 }

@@ -7,25 +7,20 @@ namespace FsmV2;
 /// (<see cref="Tick"/>) reads only plain fields and the store, calls the generated <c>Decide</c>, and allocates
 /// nothing unless the decision starts an action or is logged.
 /// </summary>
-internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
+internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost, IDisposable
 {
     private readonly IWorkerMachine<TDesired, TObserved> _machine;
     private readonly WorkerDefinition _definition;
     private readonly WorkerRecord<TDesired, TObserved> _record;
     private readonly CollectorLoop<TDesired, TObserved> _collector;
-    private readonly ActionPool _pool;
+    private readonly ActionRunner<TDesired, TObserved> _actions;
     private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _lifetime = new();
 
     private int _state;
     private string _reason = "added";
     private long _epoch;
-    private int _actionInFlight;
-    private int _pendingAction = -1;
-    private TaskCompletionSource _actionDone = CompletedAction();
-    private ActionResult? _lastAction;
     private volatile bool _shutdownRequested;
     private volatile bool _removed;
     private bool _stale;
@@ -45,7 +40,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
         _machine = machine;
         _definition = machine.Definition;
         _record = record;
-        _pool = pool;
+        _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, pool, time, options, logger, this);
         _time = time;
         _options = options;
         _logger = logger;
@@ -63,18 +58,23 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
 
     public override void Start() => _collector.Start();
 
-    public override void RequestShutdown()
+    public override void RequestShutdown(bool cancelAction)
     {
         if (!_shutdownRequested)
         {
             _shutdownRequested = true;
             Log.RemovalRequested(_logger, Identity.Id, Identity.WorkerType);
         }
+
+        if (cancelAction)
+        {
+            _actions.CancelCurrent();
+        }
     }
 
     public override void Tick(DateTimeOffset now)
     {
-        if (_removed || Volatile.Read(ref _actionInFlight) != 0)
+        if (_removed || _actions.InFlight)
         {
             return;
         }
@@ -115,7 +115,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
         }
 
         var snapshot = new Snapshot<TDesired, TObserved>(
-            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error);
+            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions.History);
 
         Next next;
         try
@@ -184,15 +184,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
             return;
         }
 
-        _pendingAction = next.Action;
-        TaskCompletionSource previous = _actionDone;
-        Volatile.Write(ref _actionDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        Volatile.Write(ref _actionInFlight, 1);
-        if (_pool.TryEnqueue(this) == EnqueueResult.QueueFull)
+        if (_actions.TryStart(next.Action, _record.Desired) == EnqueueResult.QueueFull)
         {
-            Volatile.Write(ref _actionInFlight, 0);
-            _actionDone = previous;
-            Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _pool.QueueLength);
+            Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action));
             return;
         }
 
@@ -215,98 +209,38 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
         _collector.TriggerNow(inline: false);
     }
 
-    /// <summary>Runs on the thread pool when the action pool starts this worker's action.</summary>
-    public override void Execute() => _ = RunActionAsync();
-
     /// <summary>Completes when the action in flight (if any) has finished and its follow-up collection has started.</summary>
-    public Task ActionCompletion => Volatile.Read(ref _actionDone).Task;
+    public Task ActionCompletion => _actions.Completion;
 
-    private async Task RunActionAsync()
-    {
-        int action = _pendingAction;
-        TaskCompletionSource done = Volatile.Read(ref _actionDone);
-        string name = _definition.GetActionName(action);
-        TimeSpan timeout = _definition.GetActionTimeout(action) ?? _options.DefaultActionTimeout;
-        long started = _time.GetTimestamp();
-        ActionOutcome outcome = ActionOutcome.Succeeded;
-        Exception? error = null;
-        try
-        {
-            using var cts = new CancellationTokenSource(timeout, _time);
-            using CancellationTokenRegistration link = _lifetime.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), cts);
-            try
-            {
-                Task task = _machine.RunActionAsync(action, _record.Desired, cts.Token)
-                    ?? throw new InvalidOperationException($"Action '{name}' of worker '{Identity.Id}' ({Identity.WorkerType}) returned a null Task.");
-                await task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
-            {
-                outcome = _lifetime.IsCancellationRequested ? ActionOutcome.Cancelled : ActionOutcome.TimedOut;
-            }
-            catch (Exception ex)
-            {
-                outcome = ActionOutcome.Failed;
-                error = ex;
-            }
+    public IReadOnlyList<ActionResult> RecentActions => _actions.History;
 
-            TimeSpan duration = _time.GetElapsedTime(started);
-            Volatile.Write(ref _lastAction, new ActionResult(name, outcome, duration, error, _time.GetUtcNow()));
-            if (outcome == ActionOutcome.Failed)
-            {
-                Log.ActionFailed(_logger, error!, Identity.Id, Identity.WorkerType, name, duration.TotalMilliseconds);
-            }
-            else if (outcome == ActionOutcome.TimedOut)
-            {
-                Log.ActionTimedOut(_logger, Identity.Id, Identity.WorkerType, name, timeout.TotalMilliseconds);
-            }
-        }
-        finally
-        {
-            // Order matters: the new epoch is visible before the slot opens, so the next tick that sees the slot
-            // free also waits for an observation collected after this completion.
-            Interlocked.Increment(ref _epoch);
-            Volatile.Write(ref _actionInFlight, 0);
-            _pool.Release();
-            _collector.TriggerNow(inline: true);
-            done.TrySetResult();
-        }
-    }
+    void IActionHost.OnActionEnding() => Interlocked.Increment(ref _epoch);
+
+    void IActionHost.OnActionEnded() => _collector.TriggerNow(inline: true);
 
     public override async Task StopAsync()
     {
         _removed = true;
-        await _lifetime.CancelAsync().ConfigureAwait(false);
+        _actions.CancelCurrent();
         _collector.Stop();
-        await ActionCompletion.ConfigureAwait(false);
+        await ActionCompletion.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         Dispose();
     }
 
-    public void Dispose()
-    {
-        _collector.Dispose();
-        _lifetime.Dispose();
-    }
-
-    private static TaskCompletionSource CompletedAction()
-    {
-        var done = new TaskCompletionSource();
-        done.SetResult();
-        return done;
-    }
+    public void Dispose() => _collector.Dispose();
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
-        bool inFlight = Volatile.Read(ref _actionInFlight) != 0;
+        IReadOnlyList<ActionResult> history = _actions.History;
         return new WorkerStatus(
             Identity.Id,
             Identity.WorkerType,
             _definition.GetStateName(_state),
             _definition.GetPhase(_state),
             _reason,
-            inFlight && _pendingAction >= 0 ? _definition.GetActionName(_pendingAction) : null,
-            Volatile.Read(ref _lastAction),
+            _actions.CurrentAction,
+            history.Count > 0 ? history[^1] : null,
             observation.HasValue ? observation.CollectedAt : null,
             observation.HasValue && now - observation.CollectedAt > _options.StaleAfter,
             observation.Error,
