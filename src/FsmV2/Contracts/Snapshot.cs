@@ -66,6 +66,16 @@ public readonly struct Snapshot<TDesired, TObserved>
     /// </summary>
     public IReadOnlyList<ActionResult> RecentActions => _recentActions ?? [];
 
+    /// <summary>
+    /// The worker's parent wants it stopped but resident (the parent is stopping, or this child is disabled).
+    /// States head for a stopped state and stay there; unlike <see cref="ShutdownRequested"/> the worker is not
+    /// leaving.
+    /// </summary>
+    public bool StopRequested { get; init; }
+
+    /// <summary>For a parent worker: how its children are doing at this tick. Empty for workers without children.</summary>
+    public ChildrenView Children { get; init; }
+
     /// <summary>The most recent action result, or <see langword="null"/> if no action has run yet.</summary>
     public ActionResult? LastAction => _recentActions is { Count: > 0 } r ? r[r.Count - 1] : null;
 }

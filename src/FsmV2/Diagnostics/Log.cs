@@ -67,4 +67,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) abandoned action {Action} finally returned ({Outcome}); result ignored")]
     public static partial void AbandonedActionReturned(ILogger logger, string workerId, string workerType, string action, ActionOutcome outcome);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Worker {ParentId} added child {ChildId} ({WorkerType})")]
+    public static partial void ChildAdded(ILogger logger, string parentId, string childId, string workerType);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Worker {ParentId} updated child {ChildId}: its spec changed")]
+    public static partial void ChildUpdated(ILogger logger, string parentId, string childId);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Worker {ParentId} no longer wants child {ChildId}; shutting it down gracefully")]
+    public static partial void ChildRemoving(ILogger logger, string parentId, string childId);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Worker {ParentId} child {ChildId} has left")]
+    public static partial void ChildRemoved(ILogger logger, string parentId, string childId);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Worker {ParentId} could not start child {ChildName}; the parent and its other children keep running")]
+    public static partial void ChildStartFailed(ILogger logger, Exception exception, string parentId, string childName);
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Error, Message = "Worker {ParentId} could not update child {ChildId}; it keeps its previous spec")]
+    public static partial void ChildUpdateFailed(ILogger logger, Exception exception, string parentId, string childId);
+
+    [LoggerMessage(EventId = 36, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) asked to be removed; waiting for its {Children} child(ren) to leave first")]
+    public static partial void WaitingForChildren(ILogger logger, string workerId, string workerType, int children);
 }

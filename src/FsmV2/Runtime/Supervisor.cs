@@ -20,7 +20,7 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly SupervisorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ActionPool _pool;
+    private readonly SupervisorContext _context;
     private volatile WorkerSlot[] _slots = [];
     private volatile bool _shuttingDown;
     private int _running;
@@ -38,7 +38,7 @@ public sealed class Supervisor : IAsyncDisposable
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _pool = actionPool ?? ActionPool.Shared;
+        _context = new SupervisorContext(Store, actionPool ?? ActionPool.Shared, _time, _options, _logger);
     }
 
     /// <summary>The identity, desired and observed state of every worker.</summary>
@@ -75,7 +75,7 @@ public sealed class Supervisor : IAsyncDisposable
         var identity = new WorkerIdentity(id, definition.WorkerType);
         TDesired desired = Derive(worker, identity, spec);
         WorkerRecord<TDesired, TObserved> record = Store.Create<TDesired, TObserved>(identity, desired, _time.GetUtcNow());
-        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _pool, _time, _options, _logger);
+        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _context);
         lock (_gate)
         {
             _slots = [.. _slots, slot];
@@ -106,26 +106,24 @@ public sealed class Supervisor : IAsyncDisposable
         return false;
     }
 
-    /// <summary>The status of every worker, in the order they were added.</summary>
+    /// <summary>
+    /// The status of every worker, in the order they were added, each followed depth first by its children (whose
+    /// ids are their parent's id, a slash and their name).
+    /// </summary>
     public IReadOnlyList<WorkerStatus> GetStatus()
     {
         DateTimeOffset now = _time.GetUtcNow();
-        return Array.ConvertAll(_slots, s => s.GetStatus(now));
-    }
-
-    /// <summary>The status of worker <paramref name="id"/>, or <see langword="null"/> if there is none.</summary>
-    public WorkerStatus? GetStatus(string id)
-    {
+        var all = new List<WorkerStatus>(_slots.Length);
         foreach (WorkerSlot slot in _slots)
         {
-            if (slot.Identity.Id == id)
-            {
-                return slot.GetStatus(_time.GetUtcNow());
-            }
+            slot.AppendStatus(all, now);
         }
 
-        return null;
+        return all;
     }
+
+    /// <summary>The status of worker (or child) <paramref name="id"/>, or <see langword="null"/> if there is none.</summary>
+    public WorkerStatus? GetStatus(string id) => GetStatus().FirstOrDefault(s => s.Id == id);
 
     /// <summary>
     /// Runs one tick over every worker now. <see cref="RunAsync"/> calls this on its interval; tests and

@@ -19,4 +19,16 @@ internal abstract class WorkerSlot
     public abstract Task StopAsync();
 
     public abstract WorkerStatus GetStatus(DateTimeOffset now);
+
+    /// <summary>
+    /// Set by the parent every tick (state mapping, or a disabled child spec): the worker should wind down to a
+    /// stopped state and stay resident.
+    /// </summary>
+    public bool StopRequested { get; set; }
+
+    /// <summary>How this worker counts in its parent's <see cref="ChildrenView"/>.</summary>
+    internal abstract ChildHealth Health(DateTimeOffset now);
+
+    /// <summary>Adds this worker's status and, depth first, its children's.</summary>
+    internal abstract void AppendStatus(List<WorkerStatus> into, DateTimeOffset now);
 }

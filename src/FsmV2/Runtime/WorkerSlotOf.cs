@@ -9,7 +9,12 @@ namespace FsmV2;
 /// </summary>
 internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost, IDisposable
 {
+    // Whether this worker type's desired state can list children: decided once per closed generic type (a type
+    // that is not sealed may have a subtype that does).
+    private static readonly bool IsParentType = typeof(IHasChildren).IsAssignableFrom(typeof(TDesired)) || !typeof(TDesired).IsSealed;
+
     private readonly IWorkerMachine<TDesired, TObserved> _machine;
+    private readonly SupervisorContext _context;
     private readonly WorkerDefinition _definition;
     private readonly WorkerRecord<TDesired, TObserved> _record;
     private readonly CollectorLoop<TDesired, TObserved> _collector;
@@ -28,24 +33,21 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private int _restarts;
     private int _faults;
     private Exception? _lastFault;
+    private ChildTree? _children;
+    private bool _waitingForChildren;
 
-    public WorkerSlot(
-        IWorkerMachine<TDesired, TObserved> machine,
-        WorkerRecord<TDesired, TObserved> record,
-        ActionPool pool,
-        TimeProvider time,
-        SupervisorOptions options,
-        ILogger logger)
+    public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
     {
         _machine = machine;
         _definition = machine.Definition;
         _record = record;
-        _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, pool, time, options, logger, this);
-        _time = time;
-        _options = options;
-        _logger = logger;
+        _context = context;
+        _time = context.Time;
+        _options = context.Options;
+        _logger = context.Logger;
+        _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context.Pool, _time, _options, _logger, this);
         _state = _definition.InitialState;
-        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), time, options, logger);
+        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), _time, _options, _logger);
     }
 
     public override WorkerIdentity Identity => _record.Identity;
@@ -53,6 +55,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     public override bool IsRemoved => _removed;
 
     public WorkerRecord<TDesired, TObserved> Record => _record;
+
+    public IWorkerMachine<TDesired, TObserved> Machine => _machine;
 
     public int State => _state;
 
@@ -74,7 +78,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     public override void Tick(DateTimeOffset now)
     {
-        if (_removed || _actions.InFlight)
+        if (_removed)
+        {
+            return;
+        }
+
+        ChildrenView children = IsParentType || _children is not null ? TickChildren(now) : default;
+        if (_actions.InFlight)
         {
             return;
         }
@@ -115,7 +125,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
 
         var snapshot = new Snapshot<TDesired, TObserved>(
-            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions.History);
+            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions.History)
+        {
+            StopRequested = StopRequested,
+            Children = children,
+        };
 
         Next next;
         try
@@ -140,12 +154,77 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
                 StartAction(next);
                 break;
             case NextKind.Signal when next.Signal == Signal.Remove:
-                MarkRemoved(next.Reason);
+                if (_children is { Count: > 0 })
+                {
+                    // Children leave before their parent.
+                    _children.RequestShutdown();
+                    if (!_waitingForChildren)
+                    {
+                        _waitingForChildren = true;
+                        Log.WaitingForChildren(_logger, Identity.Id, Identity.WorkerType, _children.Count);
+                    }
+                }
+                else
+                {
+                    MarkRemoved(next.Reason);
+                }
+
                 break;
             case NextKind.Signal when next.Signal == Signal.Restart:
                 Restart(next.Reason);
                 break;
         }
+    }
+
+    /// <summary>Reconciles, maps and ticks the children, then counts them for this worker's snapshot.</summary>
+    private ChildrenView TickChildren(DateTimeOffset now)
+    {
+        IReadOnlyList<ChildSpec>? wanted = (_record.Desired as IHasChildren)?.Children;
+        if (_children is null)
+        {
+            if (wanted is null || wanted.Count == 0)
+            {
+                return default;
+            }
+
+            _children = new ChildTree(_context, Identity);
+        }
+
+        _children.Reconcile(wanted, _record.DesiredVersion, now, _shutdownRequested);
+        if (_shutdownRequested)
+        {
+            _children.RequestShutdown();
+        }
+
+        // State mapping: a parent that is stopped, stopping, asked to stop or leaving wants its children stopped.
+        LifecyclePhase phase = _definition.GetPhase(_state);
+        bool stopChildren = _shutdownRequested || StopRequested || phase is LifecyclePhase.Stopped or LifecyclePhase.Stopping;
+        _children.Tick(now, stopChildren);
+        return _children.View(now);
+    }
+
+    internal override ChildHealth Health(DateTimeOffset now)
+    {
+        Observation<TObserved> observation = _record.Observation;
+        LifecyclePhase phase = _definition.GetPhase(_state);
+        if (phase == LifecyclePhase.Stopped)
+        {
+            return ChildHealth.Stopped;
+        }
+
+        bool stale = !observation.HasValue || now - observation.CollectedAt > _options.StaleAfter;
+        if (phase == LifecyclePhase.RunningDegraded || stale || observation.Error is not null)
+        {
+            return ChildHealth.Unhealthy;
+        }
+
+        return phase == LifecyclePhase.RunningHealthy ? ChildHealth.Healthy : ChildHealth.Transitioning;
+    }
+
+    internal override void AppendStatus(List<WorkerStatus> into, DateTimeOffset now)
+    {
+        into.Add(GetStatus(now));
+        _children?.AppendStatus(into, now);
     }
 
     private void Transition(in Next next)
@@ -223,6 +302,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _removed = true;
         _actions.CancelCurrent();
         _collector.Stop();
+        if (_children is not null)
+        {
+            await _children.StopAllAsync().ConfigureAwait(false);
+        }
+
         await ActionCompletion.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         Dispose();
     }
