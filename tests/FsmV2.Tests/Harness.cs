@@ -19,8 +19,10 @@ internal sealed class Harness : IAsyncDisposable
     public Harness(SupervisorOptions? options = null, ActionPool? pool = null)
     {
         Pool = pool ?? new ActionPool(maxConcurrency: 4, queueLength: 100);
-        Supervisor = new Supervisor(options ?? DefaultOptions, Time, Logger, Pool);
+        Supervisor = new Supervisor(options ?? DefaultOptions, Time, Logger, Pool, Meters);
     }
+
+    public TestMeterFactory Meters { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
@@ -53,5 +55,6 @@ internal sealed class Harness : IAsyncDisposable
         }
 
         await shutdown;
+        Meters.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace FsmV2;
@@ -18,6 +19,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
+    private readonly SupervisorMetrics _metrics;
     private readonly IActionHost _host;
     private readonly object _gate = new();
 
@@ -31,19 +33,17 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     public ActionRunner(
         IWorkerMachine<TDesired, TObserved> machine,
         WorkerIdentity identity,
-        ActionPool pool,
-        TimeProvider time,
-        SupervisorOptions options,
-        ILogger logger,
+        SupervisorContext context,
         IActionHost host)
     {
         _machine = machine;
         _definition = machine.Definition;
         _identity = identity;
-        _pool = pool;
-        _time = time;
-        _options = options;
-        _logger = logger;
+        _pool = context.Pool;
+        _time = context.Time;
+        _options = context.Options;
+        _logger = context.Logger;
+        _metrics = context.Metrics;
         _host = host;
     }
 
@@ -112,6 +112,12 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         }
 
         run.Arm();
+        if (FsmV2Telemetry.ActivitySource.HasListeners())
+        {
+            run.Span = FsmV2Telemetry.ActivitySource.StartActivity("FsmV2.Action");
+            run.Span?.SetTag("fsmv2.worker.id", _identity.Id).SetTag("fsmv2.worker.type", _identity.WorkerType).SetTag("fsmv2.action", name);
+        }
+
         ActionOutcome outcome = ActionOutcome.Succeeded;
         Exception? error = null;
         try
@@ -161,6 +167,18 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         TimeSpan duration = _time.GetElapsedTime(run.StartedAt);
         var result = new ActionResult(run.Name, outcome, duration, error, _time.GetUtcNow());
         Append(result);
+        _metrics.ActionEnded(_identity.WorkerType, run.Name, outcome, duration);
+        if (run.Span is { } span)
+        {
+            span.SetTag("fsmv2.action.outcome", result.Outcome.ToString()).SetTag("fsmv2.action.duration_ms", duration.TotalMilliseconds);
+            if (outcome != ActionOutcome.Succeeded)
+            {
+                span.SetStatus(ActivityStatusCode.Error, error?.Message ?? outcome.ToString());
+            }
+
+            span.Dispose();
+        }
+
         switch (outcome)
         {
             case ActionOutcome.Failed:
@@ -259,6 +277,8 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         public bool Cancelled { get; set; }
 
         public bool Finished { get; set; }
+
+        public Activity? Span { get; set; }
 
         public void Arm() =>
             _watch = _owner._time.CreateTimer(static s => { var r = (Run)s!; r._owner.OnWatch(r); }, this, Timeout, System.Threading.Timeout.InfiniteTimeSpan);

@@ -30,6 +30,7 @@ internal sealed class ChildTree
             return;
         }
 
+        long started = _context.Time.GetTimestamp();
         _version = version;
         _dirty = false;
         _wanted = 0;
@@ -55,6 +56,8 @@ internal sealed class ChildTree
                 entry.Slot.RequestShutdown(cancelAction: false); // graceful: an action in flight finishes first
             }
         }
+
+        _context.Metrics.Reconciled(_parent.WorkerType, _context.Time.GetElapsedTime(started));
     }
 
     private void ReconcileOne(ChildSpec spec, DateTimeOffset now)
@@ -136,6 +139,21 @@ internal sealed class ChildTree
         }
 
         return new ChildrenView(_entries.Count, healthy, unhealthy, stopped, _wanted);
+    }
+
+    /// <summary>Children, grandchildren and so on.</summary>
+    public int DescendantCount
+    {
+        get
+        {
+            int count = _entries.Count;
+            foreach (Entry entry in _entries)
+            {
+                count += entry.Slot.DescendantCount;
+            }
+
+            return count;
+        }
     }
 
     /// <summary>Asks every child to shut down (the parent is leaving).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,14 +32,18 @@ public sealed class Supervisor : IAsyncDisposable
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Where transitions, faults and shutdown are logged; nothing when <see langword="null"/>.</param>
     /// <param name="actionPool">The pool actions run in; <see cref="ActionPool.Shared"/> when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>FsmV2</c> meter (hosts pass theirs); a process-wide meter when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
-    public Supervisor(SupervisorOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, ActionPool? actionPool = null)
+    public Supervisor(SupervisorOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, ActionPool? actionPool = null, IMeterFactory? meterFactory = null)
     {
         _options = (options ?? new SupervisorOptions()).Clone();
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _context = new SupervisorContext(Store, actionPool ?? ActionPool.Shared, _time, _options, _logger);
+        ActionPool pool = actionPool ?? ActionPool.Shared;
+        var metrics = new SupervisorMetrics(meterFactory);
+        metrics.Observe(openCircuits: () => 0, children: CountChildren, pool);
+        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics);
     }
 
     /// <summary>The identity, desired and observed state of every worker.</summary>
@@ -252,6 +257,17 @@ public sealed class Supervisor : IAsyncDisposable
         {
             await ShutdownAsync().ConfigureAwait(false);
         }
+    }
+
+    private int CountChildren()
+    {
+        int count = 0;
+        foreach (WorkerSlot slot in _slots)
+        {
+            count += slot.DescendantCount;
+        }
+
+        return count;
     }
 
     internal static TDesired Derive<TDesired, TObserved>(IWorker<TDesired, TObserved> worker, WorkerIdentity identity, TDesired spec)

@@ -26,6 +26,9 @@ internal abstract class WorkerSlot
     /// </summary>
     public bool StopRequested { get; set; }
 
+    /// <summary>How many children, grandchildren and so on this worker has.</summary>
+    public abstract int DescendantCount { get; }
+
     /// <summary>How this worker counts in its parent's <see cref="ChildrenView"/>.</summary>
     internal abstract ChildHealth Health(DateTimeOffset now);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace FsmV2;
@@ -45,9 +46,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _time = context.Time;
         _options = context.Options;
         _logger = context.Logger;
-        _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context.Pool, _time, _options, _logger, this);
+        _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = _definition.InitialState;
-        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), _time, _options, _logger);
+        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
     }
 
     public override WorkerIdentity Identity => _record.Identity;
@@ -113,6 +114,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             {
                 _stale = true;
                 Log.ObservationStale(_logger, Identity.Id, Identity.WorkerType, age.TotalMilliseconds, _options.StaleAfter.TotalMilliseconds);
+                _context.Metrics.Stale(Identity.WorkerType);
             }
 
             return;
@@ -203,6 +205,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         return _children.View(now);
     }
 
+    public override int DescendantCount => _children?.DescendantCount ?? 0;
+
     internal override ChildHealth Health(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
@@ -253,6 +257,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _lastRefused = -1;
         _state = to;
         Log.Transition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
+        _context.Metrics.Transition(Identity.WorkerType, _definition.GetStateName(to));
     }
 
     private void StartAction(in Next next)
@@ -269,6 +274,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return;
         }
 
+        _context.Metrics.ActionQueued(Identity.WorkerType, _definition.GetActionName(next.Action));
         Log.ActionStarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _definition.GetStateName(_state), next.Reason);
     }
 
@@ -281,6 +287,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private void Restart(string reason)
     {
         _restarts++;
+        _context.Metrics.Restarted(Identity.WorkerType);
+        using Activity? span = FsmV2Telemetry.ActivitySource.HasListeners() ? FsmV2Telemetry.ActivitySource.StartActivity("FsmV2.Restart") : null;
+        span?.SetTag("fsmv2.worker.id", Identity.Id).SetTag("fsmv2.worker.type", Identity.WorkerType).SetTag("fsmv2.state", _definition.GetStateName(_state)).SetTag("fsmv2.reason", reason);
         Log.WorkerRestarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), _restarts, reason);
         _state = _definition.InitialState;
         _lastRefused = -1;
