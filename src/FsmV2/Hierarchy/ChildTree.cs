@@ -10,6 +10,7 @@ internal sealed class ChildTree
     private readonly SupervisorContext _context;
     private readonly WorkerIdentity _parent;
     private readonly List<Entry> _entries = [];
+    private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     private long _version = -1;
     private bool _dirty;
     private int _wanted;
@@ -62,7 +63,7 @@ internal sealed class ChildTree
 
     private void ReconcileOne(ChildSpec spec, DateTimeOffset now)
     {
-        Entry? existing = Find(spec.Name);
+        _byName.TryGetValue(spec.Name, out Entry? existing);
         if (existing is null)
         {
             WorkerSlot slot;
@@ -76,7 +77,9 @@ internal sealed class ChildTree
                 return;
             }
 
-            _entries.Add(new Entry(spec, slot) { Wanted = true });
+            var entry = new Entry(spec, slot) { Wanted = true };
+            _entries.Add(entry);
+            _byName.Add(spec.Name, entry);
             Log.ChildAdded(_context.Logger, _parent.Id, slot.Identity.Id, slot.Identity.WorkerType);
         }
         else
@@ -180,6 +183,7 @@ internal sealed class ChildTree
         }
 
         _entries.Clear();
+        _byName.Clear();
         return Task.WhenAll(stops);
     }
 
@@ -202,6 +206,7 @@ internal sealed class ChildTree
             }
 
             _entries.RemoveAt(i);
+            _byName.Remove(entry.Spec.Name);
             _context.Store.Delete(entry.Slot.Identity.Id);
             _ = entry.Slot.StopAsync();
             Log.ChildRemoved(_context.Logger, _parent.Id, entry.Slot.Identity.Id);
@@ -210,19 +215,6 @@ internal sealed class ChildTree
                 _dirty = true; // still wanted (it left on its own, or was wanted again): start it anew
             }
         }
-    }
-
-    private Entry? Find(string name)
-    {
-        foreach (Entry entry in _entries)
-        {
-            if (entry.Spec.Name == name)
-            {
-                return entry;
-            }
-        }
-
-        return null;
     }
 
     private sealed class Entry(ChildSpec spec, WorkerSlot slot)
