@@ -80,4 +80,12 @@ public class SupervisionBenchmarks
         _attempt = (_attempt % 10) + 1;
         return _backoff.NextDelay(_attempt, ref _state, _random);
     }
+
+    /// <summary>The same computation with the jitter sample passed in: the policy's own cost, without the random draw.</summary>
+    [Benchmark]
+    public TimeSpan BackoffNextDelayGivenSample()
+    {
+        _attempt = (_attempt % 10) + 1;
+        return _backoff.NextDelay(_attempt, ref _state, 0.5);
+    }
 }

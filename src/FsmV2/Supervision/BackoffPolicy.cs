@@ -8,6 +8,7 @@ namespace FsmV2;
 public sealed class BackoffPolicy
 {
     private const double DecorrelatedGrowth = 3.0;
+    private const int TableSize = 64;
 
     private readonly BackoffKind _kind;
     private readonly JitterMode _jitter;
@@ -15,6 +16,9 @@ public sealed class BackoffPolicy
     private readonly double _stepTicks;
     private readonly double _multiplier;
     private readonly double _maxTicks;
+
+    // The envelope of attempts 1..TableSize, computed once, so the common case is a table read, not Math.Pow.
+    private readonly double[] _envelope = new double[TableSize];
 
     /// <summary>Creates a policy; the options are validated and copied.</summary>
     /// <param name="options">The shape; defaults when <see langword="null"/>.</param>
@@ -29,6 +33,10 @@ public sealed class BackoffPolicy
         _stepTicks = Options.Step.Ticks;
         _multiplier = Options.Multiplier;
         _maxTicks = Options.MaxDelay.Ticks;
+        for (int attempt = 1; attempt <= TableSize; attempt++)
+        {
+            _envelope[attempt - 1] = ComputeEnvelopeTicks(attempt);
+        }
     }
 
     /// <summary>The validated copy of the options this policy was created with. Do not change it.</summary>
@@ -90,7 +98,10 @@ public sealed class BackoffPolicy
         return NextDelay(attempt, ref state, _jitter == JitterMode.None ? 0.0 : random.NextDouble());
     }
 
-    private double EnvelopeTicks(int attempt)
+    private double EnvelopeTicks(int attempt) =>
+        attempt <= TableSize ? _envelope[attempt - 1] : ComputeEnvelopeTicks(attempt);
+
+    private double ComputeEnvelopeTicks(int attempt)
     {
         double ticks = _kind switch
         {
