@@ -135,9 +135,9 @@ internal sealed class ChildTree
         {
             switch (entry.Slot.Health(now))
             {
-                case ChildHealth.Healthy: healthy++; break;
-                case ChildHealth.Stopped: stopped++; break;
-                case ChildHealth.Unhealthy: unhealthy++; break;
+                case ChildCondition.Healthy: healthy++; break;
+                case ChildCondition.Stopped: stopped++; break;
+                case ChildCondition.Unhealthy: unhealthy++; break;
             }
         }
 

@@ -30,7 +30,7 @@ internal abstract class WorkerSlot
     public abstract int DescendantCount { get; }
 
     /// <summary>How this worker counts in its parent's <see cref="ChildrenView"/>.</summary>
-    internal abstract ChildHealth Health(DateTimeOffset now);
+    internal abstract ChildCondition Health(DateTimeOffset now);
 
     /// <summary>Adds this worker's status and, depth first, its children's.</summary>
     internal abstract void AppendStatus(List<WorkerStatus> into, DateTimeOffset now);

@@ -207,22 +207,22 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     public override int DescendantCount => _children?.DescendantCount ?? 0;
 
-    internal override ChildHealth Health(DateTimeOffset now)
+    internal override ChildCondition Health(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
         LifecyclePhase phase = _definition.GetPhase(_state);
         if (phase == LifecyclePhase.Stopped)
         {
-            return ChildHealth.Stopped;
+            return ChildCondition.Stopped;
         }
 
         bool stale = !observation.HasValue || now - observation.CollectedAt > _options.StaleAfter;
         if (phase == LifecyclePhase.RunningDegraded || stale || observation.Error is not null)
         {
-            return ChildHealth.Unhealthy;
+            return ChildCondition.Unhealthy;
         }
 
-        return phase == LifecyclePhase.RunningHealthy ? ChildHealth.Healthy : ChildHealth.Transitioning;
+        return phase == LifecyclePhase.RunningHealthy ? ChildCondition.Healthy : ChildCondition.Transitioning;
     }
 
     internal override void AppendStatus(List<WorkerStatus> into, DateTimeOffset now)

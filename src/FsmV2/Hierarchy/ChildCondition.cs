@@ -1,7 +1,7 @@
 namespace FsmV2;
 
 /// <summary>How a child counts in its parent's <see cref="ChildrenView"/>.</summary>
-internal enum ChildHealth
+internal enum ChildCondition
 {
     Healthy,
     Unhealthy,
