@@ -126,15 +126,26 @@ public class HierarchyTests
             .Add(CellWorker.AsChild("well", new NodeSpec()));
         var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
         h.Step(3);
+        Assert.Equal("all children healthy", line.Status.Reason);
 
-        sick.Fails = true;
-        h.Time.Advance(TimeSpan.FromSeconds(6)); // its observation goes stale; the other children keep collecting
+        sick.ReportsProblem = true; // degraded is not failed: the parent counts it, nothing opens
+        h.Time.Advance(TimeSpan.FromSeconds(1));
         h.Supervisor.Tick();
+        Assert.Equal(CircuitState.Closed, line.Status.Circuit);
 
-        Assert.True(Status(h, "line/sick").IsStale);
-        Assert.Equal("Running", Status(h, "line/well").State);
-        Assert.Equal("children 1/2 healthy, 1 unhealthy", line.Status.Reason);
-        Assert.Equal("Running", line.Status.State);
+        sick.Fails = true; // its collector throws: after 2 more collections (3 faults) the child's circuit opens
+        for (int i = 0; i < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            h.Supervisor.Tick();
+        }
+
+        Assert.Equal(CircuitState.Open, Status(h, "line/sick").Circuit);
+        Assert.Equal(3, Status(h, "line/sick").FaultCount);
+        Assert.Equal("Running", Status(h, "line/well").State); // the sibling is unaffected
+        Assert.Equal(CircuitState.Open, line.Status.Circuit);  // the parent's infrastructure circuit
+        Assert.True(h.Logged("Circuit OPEN for line/sick (CellWorker); error scope Worker"));
+        Assert.True(h.Logged("Circuit OPEN for line (LineWorker); error scope Infrastructure: child line/sick: child's own circuit is open"));
     }
 
     [Fact]

@@ -88,4 +88,28 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 36, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) asked to be removed; waiting for its {Children} child(ren) to leave first")]
     public static partial void WaitingForChildren(ILogger logger, string workerId, string workerType, int children);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Circuit OPEN for {WorkerId} ({WorkerType}); error scope {Scope}: {Reason}. Attempt {Attempt} of {MaxAttempts}; next retry in {RetryInSeconds:0.0} s. Impact: {Impact}")]
+    public static partial void CircuitOpened(ILogger logger, string workerId, string workerType, ErrorScope scope, string reason, int attempt, int maxAttempts, double retryInSeconds, string impact);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Circuit CLOSED for {WorkerId} ({WorkerType}); error scope {Scope}: {Reason}")]
+    public static partial void CircuitClosed(ILogger logger, string workerId, string workerType, ErrorScope scope, string reason);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Circuit still open for {WorkerId} ({WorkerType}); error scope {Scope}; attempt {Attempt} of {MaxAttempts}; down for {DowntimeSeconds:0} s; next retry in {NextRetrySeconds:0.0} s; recovery status {Status}; last failure: {LastFailure}")]
+    public static partial void CircuitHeartbeat(ILogger logger, string workerId, string workerType, ErrorScope scope, int attempt, int maxAttempts, double downtimeSeconds, double nextRetrySeconds, RecoveryStatus status, string lastFailure);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "{WorkerId} ({WorkerType}) will ESCALATE after one more failed attempt ({Attempt} of {MaxAttempts}); error scope {Scope}")]
+    public static partial void PreEscalation(ILogger logger, string workerId, string workerType, ErrorScope scope, int attempt, int maxAttempts);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Error, Message = "ESCALATION: {WorkerId} ({WorkerType}) did not recover after {Attempts} attempts over {DowntimeSeconds:0} s; error scope {Scope}. Runbook: {Runbook}. Steps: {Steps}")]
+    public static partial void Escalation(ILogger logger, string workerId, string workerType, ErrorScope scope, int attempts, double downtimeSeconds, string runbook, string steps);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "Worker {ParentId} restarts child {ChildId} ({Strategy}): {Reason}")]
+    public static partial void ChildRestarting(ILogger logger, string parentId, string childId, RestartStrategy strategy, string reason);
+
+    [LoggerMessage(EventId = 46, Level = LogLevel.Error, Message = "ESCALATION: worker {ParentId} exceeded its restart intensity ({Reason}); it fails itself so that its own parent (or, at the root, an operator) handles it. Runbook: docs/runbook.md#escalation")]
+    public static partial void RestartIntensityExceeded(ILogger logger, string parentId, string reason);
+
+    [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "Worker {ParentId} does not restart child {ChildId}: its restart policy is {Policy}")]
+    public static partial void ChildNotRestarted(ILogger logger, string parentId, string childId, RestartPolicy policy);
 }

@@ -29,6 +29,13 @@ public abstract class ChildSpec
     /// </summary>
     public bool Enabled { get; }
 
+    /// <summary>
+    /// Whether the child is restarted when it fails or exits: <see cref="RestartPolicy.Permanent"/> (the default)
+    /// always, <see cref="RestartPolicy.Transient"/> only after a failure, <see cref="RestartPolicy.Temporary"/>
+    /// never (not even as a bystander of a sibling's restart).
+    /// </summary>
+    public RestartPolicy Policy { get; private protected set; } = RestartPolicy.Permanent;
+
     /// <summary>The child's spec, as given.</summary>
     public abstract object? Spec { get; }
 

@@ -10,4 +10,14 @@ public abstract class ChildSpec<TChild> : ChildSpec
         : base(name, enabled)
     {
     }
+
+    /// <summary>A copy of this spec with restart policy <paramref name="policy"/>.</summary>
+    public ChildSpec<TChild> WithPolicy(RestartPolicy policy)
+    {
+        ChildSpec<TChild> copy = Copy();
+        copy.Policy = policy;
+        return copy;
+    }
+
+    private protected abstract ChildSpec<TChild> Copy();
 }

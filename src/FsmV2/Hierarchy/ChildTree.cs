@@ -11,6 +11,10 @@ internal sealed class ChildTree
     private readonly WorkerIdentity _parent;
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _exited = new(StringComparer.Ordinal);
+    private readonly List<SupervisedChild> _plan = [];
+    private ChildHealth[] _health = [];
+    private RestartIntensityTracker? _intensity;
     private long _version = -1;
     private bool _dirty;
     private int _wanted;
@@ -44,8 +48,15 @@ internal sealed class ChildTree
         {
             foreach (ChildSpec spec in specs)
             {
+                if (_exited.Contains(spec.Name))
+                {
+                    continue; // a Transient or Temporary child that finished: not started again
+                }
+
                 ReconcileOne(spec, now);
             }
+
+            ForgetExitedNoLongerListed(specs);
         }
 
         foreach (Entry entry in _entries)
@@ -61,6 +72,15 @@ internal sealed class ChildTree
         _context.Metrics.Reconciled(_parent.WorkerType, _context.Time.GetElapsedTime(started));
     }
 
+    // Its own method: a lambda capturing a parameter of Reconcile would allocate a closure on every call.
+    private void ForgetExitedNoLongerListed(IReadOnlyList<ChildSpec> specs)
+    {
+        if (_exited.Count > 0)
+        {
+            _exited.RemoveWhere(name => !specs.Any(s => s.Name == name));
+        }
+    }
+
     private void ReconcileOne(ChildSpec spec, DateTimeOffset now)
     {
         _byName.TryGetValue(spec.Name, out Entry? existing);
@@ -73,6 +93,8 @@ internal sealed class ChildTree
             }
             catch (Exception ex)
             {
+                // A child that cannot be created is a configuration error, not an infrastructure failure: it is
+                // logged by name and tried again when the parent's desired state changes.
                 Log.ChildStartFailed(_context.Logger, ex, _parent.Id, spec.Name);
                 return;
             }
@@ -100,6 +122,7 @@ internal sealed class ChildTree
                 catch (Exception ex)
                 {
                     Log.ChildUpdateFailed(_context.Logger, ex, _parent.Id, existing.Slot.Identity.Id);
+                    existing.Slot.RecordFault(InnerOf(ex), "derive", now);
                 }
             }
         }
@@ -210,18 +233,113 @@ internal sealed class ChildTree
             _context.Store.Delete(entry.Slot.Identity.Id);
             _ = entry.Slot.StopAsync();
             Log.ChildRemoved(_context.Logger, _parent.Id, entry.Slot.Identity.Id);
-            if (entry.Wanted)
+            if (entry.Wanted && !entry.Leaving && entry.Spec.Policy != RestartPolicy.Permanent)
+            {
+                _exited.Add(entry.Spec.Name); // left on its own, normally: only Permanent children come back
+                Log.ChildNotRestarted(_context.Logger, _parent.Id, entry.Slot.Identity.Id, entry.Spec.Policy);
+            }
+            else if (entry.Wanted)
             {
                 _dirty = true; // still wanted (it left on its own, or was wanted again): start it anew
             }
         }
     }
 
+    /// <summary>
+    /// Checks the children for the parent's infrastructure circuit: none has an open circuit or has gone silent
+    /// (a stale observation). Allocation-free when all is well.
+    /// </summary>
+    public HealthResult CheckHealth(InfrastructureHealthChecker checker, DateTimeOffset now)
+    {
+        int count = _entries.Count;
+        if (_health.Length != count)
+        {
+            _health = new ChildHealth[count];
+        }
+
+        int i = 0;
+        foreach (Entry entry in _entries)
+        {
+            WorkerSlot slot = entry.Slot;
+            _health[i++] = new ChildHealth(slot.Identity.Id, Exists: true, Healthy: !slot.IsStale(now), slot.Circuit);
+        }
+
+        return checker.Check<ChildHealth>(_health.AsSpan(0, i), now);
+    }
+
+    /// <summary>
+    /// Restarts the failed children (an open circuit) per <paramref name="strategy"/> and their restart policies.
+    /// Returns <see langword="false"/> when the restart intensity
+    /// was exceeded: the parent must escalate.
+    /// </summary>
+    public bool RestartFailed(RestartStrategy strategy, DateTimeOffset now)
+    {
+        _intensity ??= new RestartIntensityTracker(_context.Options.RestartIntensity, _context.Time);
+        foreach (Entry failed in _entries.Where(e => e.Slot.Circuit == CircuitState.Open).ToList())
+        {
+            if (!_entries.Contains(failed))
+            {
+                continue; // already restarted as a bystander
+            }
+
+            _plan.Clear();
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                Entry e = _entries[i];
+                _plan.Add(new SupervisedChild(e.Slot.Identity.Id, e.Spec.Policy, ReferenceEquals(e, failed) ? ChildExit.Abnormal : ChildExit.Running, i));
+            }
+
+            RestartPlan plan = RestartPlanner.Plan(strategy, _plan, failed.Slot.Identity.Id);
+            if (plan.ToRestart.Count > 0 && !_intensity.TryRecordRestart())
+            {
+                Log.RestartIntensityExceeded(_context.Logger, _parent.Id, $"more than {_context.Options.RestartIntensity.MaxRestarts} restarts within {_context.Options.RestartIntensity.Window.TotalSeconds:0} s");
+                return false;
+            }
+
+            foreach (string id in plan.ToStop)
+            {
+                Entry e = _entries.First(x => x.Slot.Identity.Id == id);
+                _context.Store.Delete(id);
+                _ = e.Slot.StopAsync(); // cancels its action: restarted, never duplicated
+            }
+
+            foreach (string id in plan.ToRemove)
+            {
+                Entry e = _entries.First(x => x.Slot.Identity.Id == id);
+                _entries.Remove(e);
+                _byName.Remove(e.Spec.Name);
+                _exited.Add(e.Spec.Name);
+                Log.ChildNotRestarted(_context.Logger, _parent.Id, id, e.Spec.Policy);
+            }
+
+            foreach (string id in plan.ToRestart)
+            {
+                Entry e = _entries.First(x => x.Slot.Identity.Id == id);
+                Log.ChildRestarting(_context.Logger, _parent.Id, id, strategy, plan.Reason);
+                try
+                {
+                    e.Slot = e.Spec.Start(_context, _parent, now);
+                    _context.Metrics.Restarted(e.Slot.Identity.WorkerType);
+                }
+                catch (Exception ex)
+                {
+                    Log.ChildStartFailed(_context.Logger, ex, _parent.Id, e.Spec.Name);
+                    _entries.Remove(e);
+                    _byName.Remove(e.Spec.Name);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static Exception InnerOf(Exception ex) => ex is InvalidOperationException { InnerException: { } inner } ? inner : ex;
+
     private sealed class Entry(ChildSpec spec, WorkerSlot slot)
     {
         public ChildSpec Spec { get; set; } = spec;
 
-        public WorkerSlot Slot { get; } = slot;
+        public WorkerSlot Slot { get; set; } = slot;
 
         public bool Wanted { get; set; }
 

@@ -9,4 +9,11 @@ public interface IHasChildren
 {
     /// <summary>The wanted children, in start order.</summary>
     IReadOnlyList<ChildSpec> Children { get; }
+
+    /// <summary>
+    /// Which children restart when one fails: only it (<see cref="RestartStrategy.OneForOne"/>, the default), all
+    /// (<see cref="RestartStrategy.OneForAll"/>), or it and those started after it
+    /// (<see cref="RestartStrategy.RestForOne"/>).
+    /// </summary>
+    RestartStrategy RestartStrategy => RestartStrategy.OneForOne;
 }

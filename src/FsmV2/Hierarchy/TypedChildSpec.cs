@@ -17,9 +17,12 @@ internal sealed class TypedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TC
 
     public override object? Spec => _spec;
 
+    private protected override ChildSpec<TChild> Copy() => new TypedChildSpec<TChild, TDesired, TObserved>(Name, _spec, _create, Enabled);
+
     internal override bool SameAs(ChildSpec other) =>
         other is TypedChildSpec<TChild, TDesired, TObserved> typed &&
         typed.Enabled == Enabled &&
+        typed.Policy == Policy &&
         EqualityComparer<TDesired>.Default.Equals(typed._spec, _spec);
 
     internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now)

@@ -42,7 +42,7 @@ public sealed class Supervisor : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         ActionPool pool = actionPool ?? ActionPool.Shared;
         var metrics = new SupervisorMetrics(meterFactory);
-        metrics.Observe(openCircuits: () => 0, children: CountChildren, pool);
+        metrics.Observe(openCircuits: () => GetStatus().Count(s => s.Circuit != CircuitState.Closed), children: CountChildren, pool);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics);
     }
 
@@ -125,6 +125,51 @@ public sealed class Supervisor : IAsyncDisposable
         }
 
         return all;
+    }
+
+    /// <summary>Totals over every worker and child: supervised, running, failed (circuit not closed) and restarts.</summary>
+    public SupervisionTotals GetTotals()
+    {
+        IReadOnlyList<WorkerStatus> all = GetStatus();
+        return new SupervisionTotals(
+            all.Count,
+            all.Count(s => s.Phase is LifecyclePhase.RunningHealthy or LifecyclePhase.RunningDegraded),
+            all.Count(s => s.Circuit != CircuitState.Closed),
+            all.Sum(s => s.RestartCount));
+    }
+
+    /// <summary>
+    /// The supervision tree as text, one worker per line, indented by depth: id, type, state and phase, circuit,
+    /// restarts, faults, and the reason of the last decision.
+    /// </summary>
+    public string PrintTree()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (WorkerStatus s in GetStatus())
+        {
+            int depth = s.Id.Count(c => c == '/');
+            string name = depth == 0 ? s.Id : s.Id[(s.Id.LastIndexOf('/') + 1)..];
+            text.Append(' ', depth * 2).Append(depth == 0 ? "" : "└ ").Append(name)
+                .Append(" (").Append(s.WorkerType).Append(") ").Append(s.State).Append(" [").Append(s.Phase).Append(']')
+                .Append(" circuit=").Append(s.Circuit)
+                .Append(" restarts=").Append(s.RestartCount)
+                .Append(" faults=").Append(s.FaultCount);
+            if (s.ActionInFlight is { } action)
+            {
+                text.Append(" action=").Append(action);
+            }
+
+            text.Append(" — ").Append(s.Reason);
+            if (s.LastFault is { } fault)
+            {
+                text.Append(" (last error: ").Append(fault.Message).Append(')');
+            }
+
+            text.Append('\n');
+        }
+
+        GetTotals().AppendTo(text);
+        return text.ToString();
     }
 
     /// <summary>The status of worker (or child) <paramref name="id"/>, or <see langword="null"/> if there is none.</summary>

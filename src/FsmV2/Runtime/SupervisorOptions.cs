@@ -33,6 +33,27 @@ public sealed class SupervisorOptions
     /// <summary>How many recent action results each worker keeps (see <see cref="Snapshot{TDesired, TObserved}.RecentActions"/>). Default 8.</summary>
     public int ActionHistoryLength { get; set; } = 8;
 
+    /// <summary>
+    /// Faults (exceptions from a worker's states, collector or derive) that open the worker's circuit when they
+    /// happen within <see cref="FaultWindow"/>. Default 3.
+    /// </summary>
+    public int FaultThreshold { get; set; } = 3;
+
+    /// <summary>The window of <see cref="FaultThreshold"/>. Default 5 minutes.</summary>
+    public TimeSpan FaultWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The circuit breakers' thresholds and backoff (exponential with full jitter by default).</summary>
+    public CircuitBreakerOptions Circuit { get; set; } = new();
+
+    /// <summary>How many child restarts within a window a parent tolerates before it escalates. Default 3 in 60 s.</summary>
+    public RestartIntensityOptions RestartIntensity { get; set; } = new();
+
+    /// <summary>How often an open circuit logs its heartbeat. Default 10 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The source of backoff jitter; <see cref="System.Random.Shared"/> when <see langword="null"/>. Seed it to reproduce retry times.</summary>
+    public Random? Random { get; set; }
+
     /// <summary>Checks every option; throws naming the first one that is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is zero, negative or inconsistent.</exception>
     public void Validate()
@@ -43,6 +64,18 @@ public sealed class SupervisorOptions
         Positive(StaleAfter, nameof(StaleAfter));
         Positive(DefaultActionTimeout, nameof(DefaultActionTimeout));
         Positive(ShutdownTimeout, nameof(ShutdownTimeout));
+        Positive(FaultWindow, nameof(FaultWindow));
+        Positive(HeartbeatInterval, nameof(HeartbeatInterval));
+        if (FaultThreshold < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FaultThreshold), FaultThreshold, $"SupervisorOptions.{nameof(FaultThreshold)} must be at least 1 (was {FaultThreshold}).");
+        }
+
+        ArgumentNullException.ThrowIfNull(Circuit, nameof(Circuit));
+        ArgumentNullException.ThrowIfNull(RestartIntensity, nameof(RestartIntensity));
+        Circuit.Validate();
+        RestartIntensity.Validate();
+
         if (ActionHistoryLength < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ActionHistoryLength), ActionHistoryLength, $"SupervisorOptions.{nameof(ActionHistoryLength)} must be at least 1 (was {ActionHistoryLength}).");
@@ -58,7 +91,13 @@ public sealed class SupervisorOptions
     }
 
     /// <summary>A copy, so a supervisor keeps the values it was created with.</summary>
-    public SupervisorOptions Clone() => (SupervisorOptions)MemberwiseClone();
+    public SupervisorOptions Clone()
+    {
+        var copy = (SupervisorOptions)MemberwiseClone();
+        copy.Circuit = Circuit?.Clone()!;
+        copy.RestartIntensity = RestartIntensity?.Clone()!;
+        return copy;
+    }
 
     private static void Positive(TimeSpan value, string name)
     {

@@ -26,6 +26,15 @@ internal abstract class WorkerSlot
     /// </summary>
     public bool StopRequested { get; set; }
 
+    /// <summary>The worst of this worker's circuits, as its parent's health check sees it.</summary>
+    public abstract CircuitState Circuit { get; }
+
+    /// <summary>Whether the worker has observed at least once and its observation is now stale.</summary>
+    public abstract bool IsStale(DateTimeOffset now);
+
+    /// <summary>Attributes an exception from the worker's own code (here: its derive, run by its parent) to it.</summary>
+    public abstract void RecordFault(Exception error, string where, DateTimeOffset now);
+
     /// <summary>How many children, grandchildren and so on this worker has.</summary>
     public abstract int DescendantCount { get; }
 

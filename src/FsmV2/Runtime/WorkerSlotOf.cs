@@ -32,9 +32,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private bool _stale;
     private long _lastRefused = -1;
     private int _restarts;
-    private int _faults;
-    private Exception? _lastFault;
     private ChildTree? _children;
+    private InfrastructureHealthChecker? _checker;
+    private readonly WorkerSupervision _supervision;
+    private long _faultedObservation = -1;
     private bool _waitingForChildren;
 
     public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
@@ -48,6 +49,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _logger = context.Logger;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = _definition.InitialState;
+        _supervision = new WorkerSupervision(record.Identity, context);
         _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
     }
 
@@ -84,13 +86,26 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return;
         }
 
-        ChildrenView children = IsParentType || _children is not null ? TickChildren(now) : default;
+        bool infrastructureOk = true;
+        ChildrenView children = IsParentType || _children is not null ? TickChildren(now, out infrastructureOk) : default;
+        if (!infrastructureOk)
+        {
+            _supervision.Heartbeat(now); // the subtree's infrastructure is failing: no decisions or actions
+            return;
+        }
+
         if (_actions.InFlight)
         {
             return;
         }
 
         Observation<TObserved> observation = _record.Observation;
+        if (observation.Error is { } collectError && observation.Version != _faultedObservation && collectError is not TimeoutException)
+        {
+            _faultedObservation = observation.Version; // a collector exception is a fault of this worker
+            _supervision.Fault(collectError, "collector", now);
+        }
+
         if (!observation.HasValue)
         {
             if (_shutdownRequested)
@@ -133,6 +148,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             Children = children,
         };
 
+        if (!_supervision.Faults.AllowsWork(now))
+        {
+            _supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
+            return;
+        }
+
         Next next;
         try
         {
@@ -140,11 +161,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
         catch (Exception ex)
         {
-            _faults++;
-            _lastFault = ex;
             Log.DecideFailed(_logger, ex, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state));
+            _supervision.Fault(ex, $"state {_definition.GetStateName(_state)}", now);
             return;
         }
+
+        _supervision.Decided();
 
         _reason = next.Reason;
         switch (next.Kind)
@@ -179,9 +201,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     }
 
     /// <summary>Reconciles, maps and ticks the children, then counts them for this worker's snapshot.</summary>
-    private ChildrenView TickChildren(DateTimeOffset now)
+    private ChildrenView TickChildren(DateTimeOffset now, out bool infrastructureOk)
     {
-        IReadOnlyList<ChildSpec>? wanted = (_record.Desired as IHasChildren)?.Children;
+        infrastructureOk = true;
+        var parentDesired = _record.Desired as IHasChildren;
+        IReadOnlyList<ChildSpec>? wanted = parentDesired?.Children;
         if (_children is null)
         {
             if (wanted is null || wanted.Count == 0)
@@ -190,9 +214,28 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             }
 
             _children = new ChildTree(_context, Identity);
+            _checker = new InfrastructureHealthChecker();
         }
 
-        _children.Reconcile(wanted, _record.DesiredVersion, now, _shutdownRequested);
+        // Infrastructure circuit: while open, no reconcile (derive) and no decisions; when its delay has passed,
+        // the failed children are restarted and checked again below, in this same tick.
+        CircuitBreaker infrastructure = _supervision.InfrastructureBreaker();
+        bool allows = infrastructure.AllowsWork(now);
+        bool probing = allows && infrastructure.State == CircuitState.HalfOpen;
+        if (probing && !_children.RestartFailed(parentDesired?.RestartStrategy ?? RestartStrategy.OneForOne, now))
+        {
+            // Restart intensity exceeded: this worker fails itself, so its parent (or an operator) takes over.
+            infrastructure.RecordFailure("restart intensity exceeded", now);
+            _supervision.Faults.Trip("restart intensity of its children exceeded");
+            _context.Metrics.Escalations.Add(1, new System.Diagnostics.TagList { { "worker_type", Identity.WorkerType }, { "scope", "infrastructure" } });
+            allows = false;
+        }
+
+        if (allows)
+        {
+            _children.Reconcile(wanted, _record.DesiredVersion, now, _shutdownRequested);
+        }
+
         if (_shutdownRequested)
         {
             _children.RequestShutdown();
@@ -202,8 +245,34 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         LifecyclePhase phase = _definition.GetPhase(_state);
         bool stopChildren = _shutdownRequested || StopRequested || phase is LifecyclePhase.Stopped or LifecyclePhase.Stopping;
         _children.Tick(now, stopChildren);
+
+        if (!_shutdownRequested)
+        {
+            HealthResult health = _children.CheckHealth(_checker!, now);
+            if (!health.IsHealthy && (infrastructure.State == CircuitState.Closed || probing))
+            {
+                infrastructure.RecordFailure($"child {health.ChildId}: {health.Reason}", now);
+            }
+            else if (health.IsHealthy && infrastructure.State == CircuitState.HalfOpen)
+            {
+                infrastructure.RecordSuccess();
+            }
+
+            infrastructureOk = infrastructure.State == CircuitState.Closed;
+        }
+
         return _children.View(now);
     }
+
+    public override CircuitState Circuit => _supervision.Circuit;
+
+    public override bool IsStale(DateTimeOffset now)
+    {
+        Observation<TObserved> observation = _record.Observation;
+        return observation.HasValue && now - observation.CollectedAt > _options.StaleAfter;
+    }
+
+    public override void RecordFault(Exception error, string where, DateTimeOffset now) => _supervision.Fault(error, where, now);
 
     public override int DescendantCount => _children?.DescendantCount ?? 0;
 
@@ -339,7 +408,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             observation.Error,
             _shutdownRequested,
             _restarts,
-            _faults,
-            _lastFault);
+            _supervision.FaultCount,
+            _supervision.LastFault,
+            _supervision.Circuit,
+            DescendantCount);
     }
 }

@@ -13,8 +13,10 @@ namespace FsmV2;
 /// <param name="CollectError">The error of the most recent collection, or <see langword="null"/>.</param>
 /// <param name="ShutdownRequested">Whether the worker has been asked to stop.</param>
 /// <param name="RestartCount">How many times the worker restarted.</param>
-/// <param name="FaultCount">How many times a state method threw.</param>
-/// <param name="LastFault">The most recent exception thrown by a state method, or <see langword="null"/>.</param>
+/// <param name="FaultCount">How many exceptions the worker's states, collector or derive threw.</param>
+/// <param name="LastFault">The most recent exception from the worker's states, collector or derive, or <see langword="null"/>.</param>
+/// <param name="Circuit">The worst of the worker's circuits (its own faults; for a parent, its children's infrastructure).</param>
+/// <param name="Descendants">How many children, grandchildren and so on the worker has.</param>
 public sealed record WorkerStatus(
     string Id,
     string WorkerType,
@@ -29,4 +31,6 @@ public sealed record WorkerStatus(
     bool ShutdownRequested,
     int RestartCount,
     int FaultCount,
-    Exception? LastFault);
+    Exception? LastFault,
+    CircuitState Circuit,
+    int Descendants);

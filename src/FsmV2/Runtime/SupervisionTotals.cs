@@ -1,0 +1,13 @@
+namespace FsmV2;
+
+/// <summary>Totals over a supervisor's whole tree.</summary>
+/// <param name="Supervised">Workers and children under supervision.</param>
+/// <param name="Running">Those in a running phase (healthy or degraded).</param>
+/// <param name="Failed">Those whose circuit is not closed.</param>
+/// <param name="Restarts">Restarts, summed over every worker.</param>
+public sealed record SupervisionTotals(int Supervised, int Running, int Failed, int Restarts)
+{
+    internal void AppendTo(System.Text.StringBuilder text) =>
+        text.Append("supervised=").Append(Supervised).Append(" running=").Append(Running)
+            .Append(" failed=").Append(Failed).Append(" restarts=").Append(Restarts).Append('\n');
+}

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Logging;
+
+namespace FsmV2;
+
+/// <summary>
+/// The circuit breakers of one worker and the operator messages they produce.
+/// <list type="bullet">
+/// <item>The <em>fault</em> circuit: exceptions thrown by the worker's states, its collector or its derive are
+/// counted; <see cref="SupervisorOptions.FaultThreshold"/> of them within <see cref="SupervisorOptions.FaultWindow"/>
+/// open it (scope: this worker). While open, the worker does not decide or act; its collector keeps collecting.
+/// After the backoff delay, one decision is let through as the probe: if it does not throw, the circuit closes.</item>
+/// <item>The <em>infrastructure</em> circuit (parents only): opens when a child is missing or has an open circuit
+/// (scope: infrastructure, the whole subtree). While open, the parent neither reconciles nor decides. When the
+/// backoff delay has passed, the failed children are restarted (per the restart strategy) and the children checked
+/// again at once: healthy closes the circuit and resets the backoff, unhealthy reopens it with the next delay.</item>
+/// </list>
+/// </summary>
+internal sealed class WorkerSupervision
+{
+    private readonly WorkerIdentity _identity;
+    private readonly SupervisorContext _context;
+    private readonly FaultCounter _faults;
+    private readonly HeartbeatLimiter _heartbeat;
+    private CircuitBreaker? _infrastructure;
+    private Exception? _lastFault;
+
+    public WorkerSupervision(WorkerIdentity identity, SupervisorContext context)
+    {
+        _identity = identity;
+        _context = context;
+        SupervisorOptions options = context.Options;
+        _faults = new FaultCounter(options.FaultThreshold, options.FaultWindow);
+        _heartbeat = new HeartbeatLimiter(options.HeartbeatInterval, context.Time);
+        Faults = NewBreaker(identity.Id, ErrorScope.Worker);
+    }
+
+    /// <summary>Opens on repeated faults in this worker's own code.</summary>
+    public CircuitBreaker Faults { get; }
+
+    /// <summary>Opens when this parent's children fail; <see langword="null"/> until the worker has children.</summary>
+    public CircuitBreaker? Infrastructure => _infrastructure;
+
+    /// <summary>The worst of both circuits: what a parent and an operator see.</summary>
+    public CircuitState Circuit => Worst(Faults.State, _infrastructure?.State ?? CircuitState.Closed);
+
+    public int FaultCount { get; private set; }
+
+    public Exception? LastFault => _lastFault;
+
+    public CircuitBreaker InfrastructureBreaker() => _infrastructure ??= NewBreaker(_identity.Id, ErrorScope.Infrastructure);
+
+    /// <summary>Records an exception from the worker's own code; opens the fault circuit at the threshold.</summary>
+    public void Fault(Exception error, string where, DateTimeOffset now)
+    {
+        FaultCount++;
+        _lastFault = error;
+        if (_faults.Record(now) && Faults.State == CircuitState.Closed)
+        {
+            Faults.Trip($"{where} threw {_faults.Threshold} times within {_faults.Window.TotalSeconds:0} s; last: {error.GetType().Name}: {error.Message}");
+        }
+        else if (Faults.State == CircuitState.HalfOpen)
+        {
+            Faults.RecordFailure($"the probe failed: {where} threw {error.GetType().Name}: {error.Message}", now);
+        }
+    }
+
+    /// <summary>A decision went through without throwing: ends a probe successfully.</summary>
+    public void Decided()
+    {
+        if (Faults.State == CircuitState.HalfOpen)
+        {
+            _faults.Reset();
+            Faults.RecordSuccess();
+        }
+    }
+
+    /// <summary>Logs the rate-limited heartbeat of an open circuit.</summary>
+    public void Heartbeat(DateTimeOffset now)
+    {
+        CircuitBreaker? open = _infrastructure is { State: not CircuitState.Closed } infra ? infra : Faults.State != CircuitState.Closed ? Faults : null;
+        if (open is null || !_heartbeat.ShouldEmit(now))
+        {
+            return;
+        }
+
+        ErrorScope scope = ReferenceEquals(open, _infrastructure) ? ErrorScope.Infrastructure : ErrorScope.Worker;
+        HeartbeatFields beat = OperatorMessages.Heartbeat(_identity.Id, scope, open.Statistics, now);
+        Log.CircuitHeartbeat(_context.Logger, _identity.Id, _identity.WorkerType, beat.Scope, beat.Attempt, beat.MaxAttempts, beat.Downtime.TotalSeconds, beat.NextRetryIn.TotalSeconds, beat.Status, beat.LastFailureReason ?? "unknown");
+    }
+
+    private CircuitBreaker NewBreaker(string name, ErrorScope scope)
+    {
+        var breaker = new CircuitBreaker(name, _context.Options.Circuit, _context.Time, _context.Options.Random);
+        breaker.StateChanged += (_, change) => OnChange(breaker, scope, change);
+        return breaker;
+    }
+
+    private void OnChange(CircuitBreaker breaker, ErrorScope scope, CircuitStateChange change)
+    {
+        ILogger logger = _context.Logger;
+        DateTimeOffset now = change.At;
+        switch (change.To)
+        {
+            case CircuitState.Open:
+                double retryIn = change.NextProbeAt is { } next ? (next - now).TotalSeconds : -1;
+                Log.CircuitOpened(logger, _identity.Id, _identity.WorkerType, scope, change.Reason, change.Attempt, breaker.Options.MaxAttempts, retryIn, Impact(scope));
+                if (OperatorMessages.IsPreEscalation(change, breaker.Options.MaxAttempts))
+                {
+                    Log.PreEscalation(logger, _identity.Id, _identity.WorkerType, scope, change.Attempt, breaker.Options.MaxAttempts);
+                }
+
+                if (OperatorMessages.IsEscalation(change, breaker.Options.MaxAttempts))
+                {
+                    EscalationMessage message = OperatorMessages.Escalation(_identity.Id, scope, breaker.Statistics, now);
+                    _context.Metrics.Escalations.Add(1, new System.Diagnostics.TagList { { "worker_type", _identity.WorkerType }, { "scope", ScopeName(scope) } });
+                    Log.Escalation(logger, _identity.Id, _identity.WorkerType, scope, message.Attempts, message.Downtime.TotalSeconds, message.RunbookSection, string.Join(" | ", message.Steps));
+                }
+
+                break;
+            case CircuitState.Closed when change.From != CircuitState.Closed:
+                _heartbeat.Reset();
+                if (scope == ErrorScope.Infrastructure)
+                {
+                    _context.Metrics.Recoveries.Add(1, new System.Diagnostics.TagList { { "worker_type", _identity.WorkerType } });
+                }
+
+                Log.CircuitClosed(logger, _identity.Id, _identity.WorkerType, scope, change.Reason);
+                break;
+        }
+    }
+
+    private static string ScopeName(ErrorScope scope) => scope == ErrorScope.Infrastructure ? "infrastructure" : "worker";
+
+    private static string Impact(ErrorScope scope) => scope == ErrorScope.Infrastructure
+        ? "this worker and its subtree: no reconcile, decisions or actions until recovery; collectors keep running"
+        : "this worker only: no decisions or actions until recovery; its collector keeps running";
+
+    private static CircuitState Worst(CircuitState a, CircuitState b) => a == CircuitState.Open || b == CircuitState.Open ? CircuitState.Open
+        : a == CircuitState.HalfOpen || b == CircuitState.HalfOpen ? CircuitState.HalfOpen
+        : CircuitState.Closed;
+}
