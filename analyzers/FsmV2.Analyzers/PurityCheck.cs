@@ -131,6 +131,11 @@ internal static class PurityCheck
         SyntaxNode where = name;
         if (where.Parent is MemberAccessExpressionSyntax access && access.Name == where)
         {
+            if (StateMethodAnalyzer.Unparenthesize(access.Expression) is BaseObjectCreationExpressionSyntax)
+            {
+                return (null, name); // new Random().Next(): the creation is the one report.
+            }
+
             where = access;
         }
 
