@@ -40,17 +40,23 @@ internal static class Verify
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
-    public static async Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, int iterations = 1)
+    /// <param name="nonLocal">
+    /// True when the diagnostic is reported away from the node that was analyzed (a Goto in a helper, reported while
+    /// analyzing the calling state): a fix is then offered after a full analysis of the document, not from an
+    /// analysis of the helper's span alone, and the framework's locality check is skipped.
+    /// </param>
+    public static async Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, bool nonLocal = false)
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TCodeFix : CodeFixProvider, new()
     {
-        var test = new CodeFixTest<TAnalyzer, TCodeFix>
+        var test = new CodeFixTest<TAnalyzer, TCodeFix>();
+        if (nonLocal)
         {
-            FixedCode = fixedSource,
-            NumberOfFixAllIterations = iterations,
-            NumberOfIncrementalIterations = iterations,
-        };
+            test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        }
+
         Configure(test, test.TestState, source);
+        test.FixedState.Sources.Add(("Worker.cs", fixedSource));
         test.FixedState.Sources.Add(("Usings.cs", Usings));
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
