@@ -22,6 +22,77 @@ internal static class DiagnosticDescriptors
     public const string WorkerWithoutInterfaceId = "FSMV016";
     public const string GenericWorkerId = "FSMV017";
     public const string GeneratorFailureId = "FSMV099";
+    public const string UnreachableStateId = "FSMV005";
+    public const string DeadEndStateId = "FSMV006";
+    public const string ImpureStateId = "FSMV007";
+    public const string ShutdownNotCheckedFirstId = "FSMV008";
+    public const string StoppingStateCanStayId = "FSMV009";
+    public const string ActionRetryLoopId = "FSMV012";
+    public const string ChildOfCycleId = "FSMV014";
+    public const string WorkerNotClassId = "FSMV018";
+
+    /// <summary>Property of an FSMV001 diagnostic: the state whose declared transitions are missing the target.</summary>
+    public const string StateProperty = "State";
+
+    /// <summary>Property of an FSMV001 diagnostic: the state the <c>Goto</c> goes to.</summary>
+    public const string TargetProperty = "Target";
+
+    /// <summary>Property of an FSMV008 diagnostic: the name of the state's snapshot parameter.</summary>
+    public const string SnapshotProperty = "Snapshot";
+
+    public static readonly DiagnosticDescriptor IllegalTransition = Create(
+        IllegalTransitionId,
+        "Goto to a state that is not declared in [TransitionsTo]",
+        "State '{0}' goes to '{1}', but '{0}' does not declare that transition (declared: {2}): add it to [TransitionsTo] or go elsewhere",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnreachableState = Create(
+        UnreachableStateId,
+        "State is unreachable from the initial state",
+        "State '{0}' of worker '{1}' cannot be reached from the initial state '{2}' through the declared transitions",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DeadEndState = Create(
+        DeadEndStateId,
+        "State is a dead end",
+        "State '{0}' of worker '{1}' declares no transitions and is not Terminal: a worker that enters it can never leave; add [TransitionsTo] or mark it [State(Terminal = true)]",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ImpureState = Create(
+        ImpureStateId,
+        "State method is not pure",
+        "State '{0}' of worker '{1}' {2}: a state only reads its snapshot and returns a decision; move I/O to CollectAsync or an [Action]",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ShutdownNotCheckedFirst = Create(
+        ShutdownNotCheckedFirstId,
+        "State does not check ShutdownRequested first",
+        "State '{0}' of worker '{1}' decides before checking '{2}.ShutdownRequested': test it first so that a shutdown is never overlooked",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StoppingStateCanStay = Create(
+        StoppingStateCanStayId,
+        "Stopping state can stay without an action",
+        "Stopping state '{0}' of worker '{1}' can return Stay(...): a worker shutting down could wait there forever; run an action (Do) or go on",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ActionRetryLoop = Create(
+        ActionRetryLoopId,
+        "Action retries internally",
+        "Action '{0}' of worker '{1}' contains a retry loop ({2}): actions run once; let the next tick re-decide from a fresh observation",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ChildOfCycle = Create(
+        ChildOfCycleId,
+        "[ChildOf] forms a cycle",
+        "Worker '{0}' is its own ancestor through [ChildOf]: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WorkerNotClass = Create(
+        WorkerNotClassId,
+        "[Worker] on a type that is not a class",
+        "'{0}' is a {1}: [Worker] applies only to (non-record) classes, so no machine is generated for it",
+        DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor UnknownTransitionTarget = Create(
         UnknownTransitionTargetId,
@@ -88,6 +159,8 @@ internal static class DiagnosticDescriptors
     [
         UnknownTransitionTarget, NoInitialState, MultipleInitialStates, InvalidStateSignature, InvalidActionSignature,
         ChildOfNotWorker, WorkerNotPartial, WorkerWithoutInterface, GenericWorker, GeneratorFailure,
+        IllegalTransition, UnreachableState, DeadEndState, ImpureState, ShutdownNotCheckedFirst, StoppingStateCanStay,
+        ActionRetryLoop, ChildOfCycle, WorkerNotClass,
     ];
 
     /// <summary>The descriptor with id <paramref name="id"/>.</summary>

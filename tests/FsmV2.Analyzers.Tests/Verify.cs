@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using Basic.Reference.Assemblies;
+using FsmV2.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace FsmV2.Analyzers.Tests;
+
+/// <summary>
+/// Runs an FSMV analyzer (and code fix) the way a build does: the worker generator runs first, so the generated
+/// <c>State</c>, <c>Act</c> and <c>Goto</c>/<c>Stay</c>/... exist, and generator diagnostics are checked too.
+/// References are the .NET 10 reference assemblies shipped in Basic.Reference.Assemblies plus the FsmV2
+/// runtime, so no reference pack is downloaded at test time.
+/// </summary>
+internal static class Verify
+{
+    /// <summary>Usings a worker file gets from an SDK project with implicit usings on, plus FsmV2.</summary>
+    public const string Usings =
+        "global using System;\nglobal using System.Collections.Generic;\nglobal using System.Linq;\n" +
+        "global using System.Threading;\nglobal using System.Threading.Tasks;\nglobal using FsmV2;\n";
+
+    public static readonly ImmutableArray<MetadataReference> References =
+        Net100.References.All.Cast<MetadataReference>()
+            .Append(MetadataReference.CreateFromFile(typeof(FsmV2.WorkerAttribute).Assembly.Location))
+            .ToImmutableArray();
+
+    /// <summary>No package download: every reference comes from <see cref="References"/>.</summary>
+    private static readonly ReferenceAssemblies NoPackages = new("net10.0");
+
+    public static async Task AnalyzerAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        var test = new AnalyzerTest<TAnalyzer>();
+        Configure(test, test.TestState, source);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <param name="nonLocal">
+    /// True when the diagnostic is reported away from the node that was analyzed (a Goto in a helper, reported while
+    /// analyzing the calling state): a fix is then offered after a full analysis of the document, not from an
+    /// analysis of the helper's span alone, and the framework's locality check is skipped.
+    /// </param>
+    public static async Task CodeFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, bool nonLocal = false)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CodeFixTest<TAnalyzer, TCodeFix>();
+        if (nonLocal)
+        {
+            test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        }
+
+        Configure(test, test.TestState, source);
+        test.FixedState.Sources.Add(("Worker.cs", fixedSource));
+        test.FixedState.Sources.Add(("Usings.cs", Usings));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static void Configure<TVerifier>(Microsoft.CodeAnalysis.Testing.AnalyzerTest<TVerifier> test, SolutionState state, string source)
+        where TVerifier : IVerifier, new()
+    {
+        test.ReferenceAssemblies = NoPackages;
+        test.TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
+        test.SolutionTransforms.Add((solution, projectId) =>
+        {
+            Project project = solution.GetProject(projectId)!;
+            var options = (CSharpCompilationOptions)project.CompilationOptions!;
+            return solution
+                .WithProjectCompilationOptions(projectId, options.WithNullableContextOptions(NullableContextOptions.Enable))
+                .WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(LanguageVersion.Latest));
+        });
+        state.AdditionalReferences.AddRange(References);
+        state.Sources.Add(("Worker.cs", source));
+        state.Sources.Add(("Usings.cs", Usings));
+    }
+
+    private sealed class AnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(WorkerGenerator)];
+    }
+
+    private sealed class CodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(WorkerGenerator)];
+    }
+
+    /// <summary>A worker <c>W : IWorker&lt;int, int&gt;</c> in namespace <c>Sample</c> with <paramref name="members"/> in it.</summary>
+    public static string Worker(string members, string header = "[Worker]\npublic sealed partial class W : IWorker<int, int>") => $$"""
+        namespace Sample;
+
+        {{header}}
+        {
+            public ValueTask<int> CollectAsync(int desired, CancellationToken ct) => ValueTask.FromResult(desired);
+
+        {{members}}
+        }
+        """;
+}
