@@ -85,7 +85,8 @@ public sealed partial class TemplateRenderer
                 $"Template of child '{childName}', field '{field}', has a syntax error{At(parsed)}: {parsed.SyntaxError}. Template: {Quote(template)}"));
         }
 
-        var context = new TemplateContext(TemplateValues.For(variables.Flatten()), _templateOptions, allowModelMembers: true);
+        var context = new TemplateContext(_templateOptions);
+        TemplateValues.SetInto(context, variables.Flatten());
         try
         {
             return TemplateResult.Success(parsed.Template.Render(context, NullEncoder.Default));

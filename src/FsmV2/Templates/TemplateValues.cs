@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fluid;
 using Fluid.Values;
 
 namespace FsmV2;
@@ -11,9 +12,24 @@ internal static class TemplateValues
 {
     private static readonly Func<VariableMap, object> CreateMapValue = static map => CreateMap(map);
 
-    public static FluidValue For(VariableMap map) => (FluidValue)map.GetOrCreateTemplateValue(CreateMapValue);
+    /// <summary>The map as one dictionary value (for nesting), built once per map.</summary>
+    public static FluidValue For(VariableMap map) => Converted(map).Value;
 
-    private static DictionaryValue CreateMap(VariableMap map)
+    /// <summary>
+    /// Puts every top-level variable of <paramref name="map"/> into the context's scope. Variables set this way (rather
+    /// than through the context's model) are the ones the engine's strict mode names when a top-level variable is missing.
+    /// </summary>
+    public static void SetInto(TemplateContext context, VariableMap map)
+    {
+        foreach (var (key, value) in Converted(map).Entries)
+        {
+            context.SetValue(key, value);
+        }
+    }
+
+    private static ConvertedMap Converted(VariableMap map) => (ConvertedMap)map.GetOrCreateTemplateValue(CreateMapValue);
+
+    private static ConvertedMap CreateMap(VariableMap map)
     {
         var values = new Dictionary<string, FluidValue>(map.Count, StringComparer.Ordinal);
         foreach (var (key, value) in map)
@@ -21,7 +37,7 @@ internal static class TemplateValues
             values[key] = Create(value);
         }
 
-        return new DictionaryValue(new FluidValueDictionaryFluidIndexable(values));
+        return new ConvertedMap(new DictionaryValue(new FluidValueDictionaryFluidIndexable(values)), values.ToArray());
     }
 
     private static FluidValue Create(object? value) => value switch
@@ -39,4 +55,6 @@ internal static class TemplateValues
         VariableList list => new ArrayValue(list.Select(Create).ToArray()),
         _ => throw new InvalidOperationException($"Unexpected variable value type '{value.GetType()}'."),
     };
+
+    private sealed record ConvertedMap(DictionaryValue Value, KeyValuePair<string, FluidValue>[] Entries);
 }
