@@ -24,11 +24,11 @@ public class TemplateBenchmarks
         var parent = new VariableBundle(
             user: new Dictionary<string, object?> { ["conn"] = new Dictionary<string, object?> { ["host"] = "plc-1", ["port"] = 4840 }, ["interval_ms"] = 1000 },
             global: new Dictionary<string, object?> { ["namespace"] = 3, ["region"] = "eu" },
-            location: new Location("acme", "plant-a", "area-1"));
+            location: new Isa95Location("acme", "plant-a", "area-1"));
         var child = new VariableBundle(
             user: new Dictionary<string, object?> { ["tag"] = "Temperature" },
             @internal: new Dictionary<string, object?> { ["id"] = "flow-17" },
-            location: new Location(line: "line-3"));
+            location: new Isa95Location(line: "line-3"));
         _variables = VariableBundle.Merge(parent, child);
         _variables.Flatten();
         _renderer = new TemplateRenderer();

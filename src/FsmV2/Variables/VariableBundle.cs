@@ -23,7 +23,7 @@ public sealed class VariableBundle : IEquatable<VariableBundle>
     /// <summary>The top-level name under which <see cref="Flatten"/> puts the location's five levels.</summary>
     public const string LocationKey = "location";
 
-    /// <summary>The top-level name under which <see cref="Flatten"/> puts <see cref="FsmV2.Location.Path"/>.</summary>
+    /// <summary>The top-level name under which <see cref="Flatten"/> puts <see cref="Isa95Location.Path"/>.</summary>
     public const string LocationPathKey = "location_path";
 
     private static readonly string[] ReservedKeys = [GlobalKey, InternalKey, LocationKey, LocationPathKey];
@@ -44,7 +44,7 @@ public sealed class VariableBundle : IEquatable<VariableBundle>
         IEnumerable<KeyValuePair<string, object?>>? user = null,
         IEnumerable<KeyValuePair<string, object?>>? global = null,
         IEnumerable<KeyValuePair<string, object?>>? @internal = null,
-        Location? location = null)
+        Isa95Location? location = null)
     {
         User = VariableMap.From(user);
         foreach (string reserved in ReservedKeys)
@@ -59,7 +59,7 @@ public sealed class VariableBundle : IEquatable<VariableBundle>
 
         Global = VariableMap.From(global);
         Internal = VariableMap.From(@internal);
-        Location = location ?? Location.Empty;
+        Location = location ?? Isa95Location.Empty;
     }
 
     /// <summary>The bundle with no variables and no location.</summary>
@@ -74,8 +74,8 @@ public sealed class VariableBundle : IEquatable<VariableBundle>
     /// <summary>Variables the runtime sets for this worker only; not inherited.</summary>
     public VariableMap Internal { get; }
 
-    /// <summary>The worker's ISA-95 location; inherited level by level (see <see cref="Location.Merge"/>).</summary>
-    public Location Location { get; }
+    /// <summary>The worker's ISA-95 location; inherited level by level (see <see cref="Isa95Location.Merge"/>).</summary>
+    public Isa95Location Location { get; }
 
     /// <summary>
     /// The stable content hash (lowercase hex SHA-256) over all three namespaces and the location. Equal bundles have
@@ -111,7 +111,7 @@ public sealed class VariableBundle : IEquatable<VariableBundle>
             parent.User.Overlay(child.User),
             parent.Global.Overlay(child.Global),
             child.Internal,
-            Location.Merge(parent.Location, child.Location));
+            Isa95Location.Merge(parent.Location, child.Location));
     }
 
     /// <summary>A copy with different user variables.</summary>
@@ -128,7 +128,7 @@ public sealed class VariableBundle : IEquatable<VariableBundle>
 
     /// <summary>A copy with a different location.</summary>
     /// <param name="location">The new location.</param>
-    public VariableBundle WithLocation(Location? location) => new(User, Global, Internal, location);
+    public VariableBundle WithLocation(Isa95Location? location) => new(User, Global, Internal, location);
 
     /// <summary>Structural equality of all three namespaces and the location.</summary>
     /// <param name="other">The bundle to compare with.</param>

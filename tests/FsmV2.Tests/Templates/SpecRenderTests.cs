@@ -20,14 +20,14 @@ public class SpecRenderTests
             user: new Dictionary<string, object?> { ["port"] = 4840 },
             global: new Dictionary<string, object?> { ["region"] = "eu" },
             @internal: new Dictionary<string, object?> { ["id"] = "parent" },
-            location: new Location("acme", "plant-a"));
+            location: new Isa95Location("acme", "plant-a"));
 
         for (int i = 0; i < 150; i++)
         {
             var own = new VariableBundle(
                 user: new Dictionary<string, object?> { ["ip"] = $"10.0.{i / 256}.{i % 256}", ["tag"] = $"t{i}" },
                 @internal: new Dictionary<string, object?> { ["id"] = $"child-{i}" },
-                location: new Location(line: $"line-{i % 3}"));
+                location: new Isa95Location(line: $"line-{i % 3}"));
             VariableBundle vars = VariableBundle.Merge(parent, own);
 
             SpecRenderResult result = _renderer.RenderSpec(Spec, vars, $"child-{i}");

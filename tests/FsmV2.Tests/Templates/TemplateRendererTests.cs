@@ -14,7 +14,7 @@ public class TemplateRendererTests
         },
         global: new Dictionary<string, object?> { ["region"] = "eu" },
         @internal: new Dictionary<string, object?> { ["id"] = "bridge-7" },
-        location: new Location("acme", "plant-a", line: "line-3"));
+        location: new Isa95Location("acme", "plant-a", line: "line-3"));
 
     private readonly TemplateRenderer _renderer = new();
 

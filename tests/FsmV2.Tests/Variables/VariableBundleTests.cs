@@ -12,7 +12,7 @@ public class VariableBundleTests
             user: Map(("ip", "10.0.0.5"), ("port", 502)),
             global: Map(("region", "eu")),
             @internal: Map(("id", "child-7")),
-            location: new Location("acme", "plant-a", line: "line-3"));
+            location: new Isa95Location("acme", "plant-a", line: "line-3"));
 
         VariableMap flat = bundle.Flatten();
 
@@ -57,16 +57,16 @@ public class VariableBundleTests
             user: Map(("protocol", "modbus"), ("ip", "10.0.0.1"), ("port", 502)),
             global: Map(("region", "eu"), ("broker", "mqtt://root")),
             @internal: Map(("id", "root"), ("root_only", true)),
-            location: new Location("acme"));
+            location: new Isa95Location("acme"));
         var converter = new VariableBundle(
             user: Map(("ip", "10.0.0.2")),
             global: Map(("broker", "mqtt://plant")),
             @internal: Map(("id", "converter")),
-            location: new Location(site: "plant-a"));
+            location: new Isa95Location(site: "plant-a"));
         var flow = new VariableBundle(
             user: Map(("port", 5020), ("tag", "temp")),
             @internal: Map(("id", "flow")),
-            location: new Location(line: "line-3"));
+            location: new Isa95Location(line: "line-3"));
 
         VariableBundle level2 = VariableBundle.Merge(root, converter);
         VariableBundle level3 = VariableBundle.Merge(level2, flow);
@@ -133,13 +133,13 @@ public class VariableBundleTests
     [InlineData("location")]
     public void Any_difference_changes_equality_and_hash(string where)
     {
-        var baseline = new VariableBundle(Map(("a", 1)), Map(("a", 1)), Map(("a", 1)), new Location("e"));
+        var baseline = new VariableBundle(Map(("a", 1)), Map(("a", 1)), Map(("a", 1)), new Isa95Location("e"));
         VariableBundle changed = where switch
         {
             "user" => baseline.WithUser(Map(("a", 2))),
             "global" => baseline.WithGlobal(Map(("a", 2))),
             "internal" => baseline.WithInternal(Map(("a", 2))),
-            _ => baseline.WithLocation(new Location("f")),
+            _ => baseline.WithLocation(new Isa95Location("f")),
         };
 
         Assert.NotEqual(baseline, changed);

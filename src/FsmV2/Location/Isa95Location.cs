@@ -7,7 +7,7 @@ namespace FsmV2;
 /// <c>location_path</c> (<see cref="Path"/>).
 /// </summary>
 /// <remarks>A level may not contain a dot, since dots separate the levels in <see cref="Path"/>. Blank levels count as unset.</remarks>
-public sealed record Location
+public sealed record Isa95Location
 {
     private readonly string? _enterprise;
     private readonly string? _site;
@@ -22,7 +22,7 @@ public sealed record Location
     /// <param name="line">The production line within the area.</param>
     /// <param name="cell">The work cell within the line.</param>
     /// <exception cref="ArgumentException">A level contains a dot.</exception>
-    public Location(string? enterprise = null, string? site = null, string? area = null, string? line = null, string? cell = null)
+    public Isa95Location(string? enterprise = null, string? site = null, string? area = null, string? line = null, string? cell = null)
     {
         Enterprise = enterprise;
         Site = site;
@@ -32,7 +32,7 @@ public sealed record Location
     }
 
     /// <summary>The location with no level set.</summary>
-    public static Location Empty { get; } = new();
+    public static Isa95Location Empty { get; } = new();
 
     /// <summary>The names of the levels, from the top of the hierarchy down, as templates see them under <c>location</c>.</summary>
     public static IReadOnlyList<string> LevelNames { get; } = ["enterprise", "site", "area", "line", "cell"];
@@ -67,7 +67,7 @@ public sealed record Location
     /// </summary>
     /// <param name="parent">The location passed down.</param>
     /// <param name="child">The child's own levels.</param>
-    public static Location Merge(Location? parent, Location? child)
+    public static Isa95Location Merge(Isa95Location? parent, Isa95Location? child)
     {
         if (parent is null || parent.IsEmpty)
         {
@@ -79,7 +79,7 @@ public sealed record Location
             return parent;
         }
 
-        return new Location(
+        return new Isa95Location(
             child.Enterprise ?? parent.Enterprise,
             child.Site ?? parent.Site,
             child.Area ?? parent.Area,
@@ -125,7 +125,7 @@ public sealed record Location
 
         if (value.Contains('.', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Location.{name} '{value}' contains a dot; dots separate the levels of the location path.", name.ToLowerInvariant());
+            throw new ArgumentException($"Isa95Location.{name} '{value}' contains a dot; dots separate the levels of the location path.", name.ToLowerInvariant());
         }
 
         return value;
