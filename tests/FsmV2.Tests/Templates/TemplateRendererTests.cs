@@ -165,6 +165,18 @@ public class TemplateRendererTests
         Assert.Equal(TemplateErrorKind.Runtime, result.Error!.Kind);
     }
 
+    [Theory]
+    [InlineData("{{ port | divided_by: 0 }}")]
+    [InlineData("{% render 'other' %}")]
+    public void Failures_while_rendering_are_results_not_exceptions(string template)
+    {
+        TemplateResult result = _renderer.Render(template, Vars, "bridge-7", "address");
+
+        Assert.Equal(TemplateErrorKind.Runtime, result.Error!.Kind);
+        Assert.Contains("'bridge-7'", result.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("'address'", result.Error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_runaway_loop_is_stopped_by_the_step_limit()
     {
