@@ -15,7 +15,7 @@ public class HierarchyBenchmarks
     private FakeTimeProvider _time = null!;
     private Supervisor _tree = null!;
     private Supervisor _flat = null!;
-    private WorkerHandle<BranchSpec, IdleStatus> _flatRoot = null!;
+    private WorkerHandle<BranchSpec, TreeStatus> _flatRoot = null!;
     private BranchSpec[] _equalSpecs = null!;
     private int _flip;
 

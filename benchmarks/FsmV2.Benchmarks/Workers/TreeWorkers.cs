@@ -7,17 +7,20 @@ public sealed record BranchSpec(int Setting, IReadOnlyList<ChildSpec>? Kids = nu
     public IReadOnlyList<ChildSpec> Children => Kids ?? [];
 }
 
+/// <summary>Observed state of every level of the benchmark tree.</summary>
+public sealed record TreeStatus(bool Healthy);
+
 /// <summary>Root of the benchmark tree: one state that stays while its children are fine.</summary>
 [Worker]
-public sealed partial class RootWorker : IWorker<BranchSpec, IdleStatus>
+public sealed partial class RootWorker : IWorker<BranchSpec, TreeStatus>
 {
-    private static readonly ValueTask<IdleStatus> Healthy = ValueTask.FromResult(new IdleStatus(true));
+    private static readonly ValueTask<TreeStatus> Healthy = ValueTask.FromResult(new TreeStatus(true));
 
     /// <inheritdoc />
-    public ValueTask<IdleStatus> CollectAsync(BranchSpec desired, CancellationToken ct) => Healthy;
+    public ValueTask<TreeStatus> CollectAsync(BranchSpec desired, CancellationToken ct) => Healthy;
 
     [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
-    static Next Running(in Snapshot<BranchSpec, IdleStatus> s)
+    static Next Running(in Snapshot<BranchSpec, TreeStatus> s)
         => s.ShutdownRequested ? Remove("shutdown requested")
          : s.Children.AllOperational ? Stay("all children healthy")
          : Stay("waiting for children");
@@ -25,15 +28,15 @@ public sealed partial class RootWorker : IWorker<BranchSpec, IdleStatus>
 
 /// <summary>Middle of the benchmark tree.</summary>
 [Worker, ChildOf(typeof(RootWorker))]
-public sealed partial class BranchWorker : IWorker<BranchSpec, IdleStatus>
+public sealed partial class BranchWorker : IWorker<BranchSpec, TreeStatus>
 {
-    private static readonly ValueTask<IdleStatus> Healthy = ValueTask.FromResult(new IdleStatus(true));
+    private static readonly ValueTask<TreeStatus> Healthy = ValueTask.FromResult(new TreeStatus(true));
 
     /// <inheritdoc />
-    public ValueTask<IdleStatus> CollectAsync(BranchSpec desired, CancellationToken ct) => Healthy;
+    public ValueTask<TreeStatus> CollectAsync(BranchSpec desired, CancellationToken ct) => Healthy;
 
     [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
-    static Next Running(in Snapshot<BranchSpec, IdleStatus> s)
+    static Next Running(in Snapshot<BranchSpec, TreeStatus> s)
         => s.ShutdownRequested ? Remove("shutdown requested")
          : s.Children.AllOperational ? Stay("all children healthy")
          : Stay("waiting for children");
@@ -41,14 +44,14 @@ public sealed partial class BranchWorker : IWorker<BranchSpec, IdleStatus>
 
 /// <summary>Leaf of the benchmark tree.</summary>
 [Worker, ChildOf(typeof(BranchWorker)), ChildOf(typeof(RootWorker))]
-public sealed partial class LeafWorker : IWorker<BranchSpec, IdleStatus>
+public sealed partial class LeafWorker : IWorker<BranchSpec, TreeStatus>
 {
-    private static readonly ValueTask<IdleStatus> Healthy = ValueTask.FromResult(new IdleStatus(true));
+    private static readonly ValueTask<TreeStatus> Healthy = ValueTask.FromResult(new TreeStatus(true));
 
     /// <inheritdoc />
-    public ValueTask<IdleStatus> CollectAsync(BranchSpec desired, CancellationToken ct) => Healthy;
+    public ValueTask<TreeStatus> CollectAsync(BranchSpec desired, CancellationToken ct) => Healthy;
 
     [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
-    static Next Running(in Snapshot<BranchSpec, IdleStatus> s)
+    static Next Running(in Snapshot<BranchSpec, TreeStatus> s)
         => s.ShutdownRequested ? Remove("shutdown requested") : Stay("running");
 }

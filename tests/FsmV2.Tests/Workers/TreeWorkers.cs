@@ -21,7 +21,7 @@ public abstract class NodeBase
     public bool ReportsProblem { get; set; }
 
     public ValueTask<NodeStatus> CollectAsync(NodeSpec desired, CancellationToken ct) =>
-        Fails ? throw new IOException("node sensor failed") : ValueTask.FromResult(ReportsProblem ? Sick : Healthy);
+        Fails ? throw new System.IO.IOException("node sensor failed") : ValueTask.FromResult(ReportsProblem ? Sick : Healthy);
 }
 
 /// <summary>Top of the three-level tree.</summary>
