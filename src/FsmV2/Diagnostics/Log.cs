@@ -80,8 +80,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Worker {ParentId} child {ChildId} has left")]
     public static partial void ChildRemoved(ILogger logger, string parentId, string childId);
 
-    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Worker {ParentId} could not start child {ChildName}; the parent and its other children keep running")]
-    public static partial void ChildStartFailed(ILogger logger, Exception exception, string parentId, string childName);
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Worker {ParentId} could not start child {ChildName} ({Error}); the parent and its other children keep running")]
+    public static partial void ChildStartFailed(ILogger logger, Exception exception, string parentId, string childName, string error);
 
     [LoggerMessage(EventId = 35, Level = LogLevel.Error, Message = "Worker {ParentId} could not update child {ChildId}; it keeps its previous spec")]
     public static partial void ChildUpdateFailed(ILogger logger, Exception exception, string parentId, string childId);

@@ -95,7 +95,7 @@ internal sealed class ChildTree
             {
                 // A child that cannot be created is a configuration error, not an infrastructure failure: it is
                 // logged by name and tried again when the parent's desired state changes.
-                Log.ChildStartFailed(_context.Logger, ex, _parent.Id, spec.Name);
+                Log.ChildStartFailed(_context.Logger, ex, _parent.Id, spec.Name, ex.Message);
                 return;
             }
 
@@ -296,7 +296,7 @@ internal sealed class ChildTree
                 return false;
             }
 
-            foreach (string id in plan.ToStop)
+            foreach (string id in plan.ToStop.Concat(plan.ToRestart).Concat(plan.ToRemove).Distinct())
             {
                 Entry e = _entries.First(x => x.Slot.Identity.Id == id);
                 _context.Store.Delete(id);
@@ -323,7 +323,7 @@ internal sealed class ChildTree
                 }
                 catch (Exception ex)
                 {
-                    Log.ChildStartFailed(_context.Logger, ex, _parent.Id, e.Spec.Name);
+                    Log.ChildStartFailed(_context.Logger, ex, _parent.Id, e.Spec.Name, ex.Message);
                     _entries.Remove(e);
                     _byName.Remove(e.Spec.Name);
                 }

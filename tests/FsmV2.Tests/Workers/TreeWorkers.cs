@@ -3,9 +3,11 @@ using FsmV2;
 namespace FsmV2.Tests.Workers;
 
 /// <summary>The spec of every level of the test tree: run or not, a setting, and the children it wants.</summary>
-public sealed record NodeSpec(bool Run = true, string Setting = "", IReadOnlyList<ChildSpec>? Kids = null) : IHasChildren
+public sealed record NodeSpec(bool Run = true, string Setting = "", IReadOnlyList<ChildSpec>? Kids = null, RestartStrategy Strategy = RestartStrategy.OneForOne) : IHasChildren
 {
     public IReadOnlyList<ChildSpec> Children => Kids ?? [];
+
+    public RestartStrategy RestartStrategy => Strategy;
 }
 
 public sealed record NodeStatus(bool Healthy);
