@@ -22,7 +22,7 @@ public sealed class DemoBackend : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly WebApplication _app;
+    private WebApplication? _app;
     private readonly DemoBackendOptions _options;
     private readonly byte[] _apiKey;
     private readonly object _gate = new();
@@ -35,9 +35,8 @@ public sealed class DemoBackend : IAsyncDisposable
     private int _pullRequests;
     private int _faultAnswers;
 
-    private DemoBackend(WebApplication app, DemoBackendOptions options)
+    private DemoBackend(DemoBackendOptions options)
     {
-        _app = app;
         _options = options;
         _apiKey = Encoding.UTF8.GetBytes(options.ApiKey);
         Tokens = new TokenIssuer(options.Time);
@@ -109,18 +108,40 @@ public sealed class DemoBackend : IAsyncDisposable
     /// <summary>Starts a backend and returns once it listens.</summary>
     public static async Task<DemoBackend> StartAsync(DemoBackendOptions? options = null, CancellationToken ct = default)
     {
-        options ??= new DemoBackendOptions();
+        var backend = new DemoBackend(options ?? new DemoBackendOptions());
+        await backend.ListenAsync(backend._options.Url, ct).ConfigureAwait(false);
+        return backend;
+    }
+
+    /// <summary>
+    /// Stops listening, keeping everything stored: clients get "connection refused" until <see cref="ResumeAsync"/>.
+    /// This is a real outage of the process, as opposed to <see cref="FaultKind.Down"/>'s 503 answers.
+    /// </summary>
+    public async Task SuspendAsync()
+    {
+        WebApplication? app = Interlocked.Exchange(ref _app, null);
+        if (app is not null)
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Listens again on the same address after <see cref="SuspendAsync"/>.</summary>
+    public Task ResumeAsync(CancellationToken ct = default) => ListenAsync(Address.GetLeftPart(UriPartial.Authority), ct);
+
+    private async Task ListenAsync(string url, CancellationToken ct)
+    {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(options.Url);
+        builder.WebHost.UseUrls(url);
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         WebApplication app = builder.Build();
-        var backend = new DemoBackend(app, options);
-        backend.Map(app);
+        Map(app);
         await app.StartAsync(ct).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        backend.Address = new Uri(address.EndsWith('/') ? address : address + "/");
-        return backend;
+        Address = new Uri(address.EndsWith('/') ? address : address + "/");
+        _app = app;
     }
 
     /// <summary>Publishes a server → client message; it gets the next sequence number.</summary>
@@ -135,11 +156,7 @@ public sealed class DemoBackend : IAsyncDisposable
     }
 
     /// <summary>Stops listening.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public async ValueTask DisposeAsync() => await SuspendAsync().ConfigureAwait(false);
 
     private void Map(WebApplication app)
     {

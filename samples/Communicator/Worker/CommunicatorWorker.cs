@@ -160,7 +160,8 @@ public sealed partial class CommunicatorWorker : IWorker<CommunicatorSpec, Commu
             return Goto(State.Syncing, "authenticated");
         }
 
-        if (o.LastFailure != FailureKind.None && s.Now < o.RetryAt)
+        // A key rejected earlier but changed since (not ApiKeyRejected any more) is tried at once.
+        if (o.LastFailure is not (FailureKind.None or FailureKind.InvalidApiKey) && s.Now < o.RetryAt)
         {
             return Goto(State.Degraded, o.FailureReason);
         }
