@@ -34,7 +34,7 @@ public class CommunicatorTests
     [MemberData(nameof(Faults))]
     public async Task A_faulty_backend_degrades_the_worker_which_recovers_without_loss_or_duplicates(FaultKind fault, FailureKind expected)
     {
-        await using CommunicatorHarness h = await CommunicatorHarness.StartAsync(spec => spec with { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await using CommunicatorHarness h = await CommunicatorHarness.StartAsync(spec => spec with { RequestTimeout = TimeSpan.FromMilliseconds(fault == FaultKind.Slow ? 300 : 2_000) });
         h.Backend.Faults.SlowDelay = TimeSpan.FromSeconds(5);
         h.Backend.Faults.RetryAfter = TimeSpan.FromSeconds(1);
         await h.RunUntilStateAsync("Syncing");
