@@ -15,7 +15,8 @@ internal sealed record WorkerModel(
     EquatableArray<StateModel> States,
     EquatableArray<ActionModel> Actions,
     EquatableArray<string> Parents,
-    int InitialState)
+    int InitialState,
+    bool HasParameterlessConstructor)
 {
     public string HintName => (FullyQualifiedName.StartsWith("global::", StringComparison.Ordinal) ? FullyQualifiedName.Substring(8) : FullyQualifiedName)
         .Replace("@", string.Empty).Replace('<', '[').Replace('>', ']') + ".g.cs"; // '@' (an escaped keyword) is not allowed in hint names.

@@ -44,6 +44,7 @@ internal static class WorkerEmitter
         EmitHelpers(w);
         EmitMetadata(w, model);
         EmitDiagrams(w, model);
+        EmitChildSpecFactories(w, model);
         EmitAdapter(w, model, machine, snapshot);
 
         w.Close();
@@ -203,6 +204,28 @@ internal static class WorkerEmitter
         w.Line();
         w.Line("/// <summary>The declared state graph in Graphviz DOT.</summary>");
         w.Line($"public static string ToDot() => {SourceWriter.Literal(dot.ToString())};");
+        w.Line();
+    }
+
+    private static void EmitChildSpecFactories(SourceWriter w, WorkerModel model)
+    {
+        if (model.Parents.Count == 0)
+        {
+            return;
+        }
+
+        string self = Identifier(model.TypeName);
+        string spec = $"global::FsmV2.ChildSpec<{self}>";
+        string create = $"global::FsmV2.ChildSpec.Create<{self}, {model.DesiredType}, {model.ObservedType}>";
+        if (model.HasParameterlessConstructor)
+        {
+            w.Line($"/// <summary>Declares a child named <paramref name=\"name\"/> of this worker type, for a parent's desired state.</summary>");
+            w.Line($"public static {spec} AsChild(string name, {model.DesiredType} spec, bool enabled = true) => {create}(name, spec, static () => new {self}(), enabled);");
+            w.Line();
+        }
+
+        w.Line($"/// <summary>Declares a child named <paramref name=\"name\"/> of this worker type, created by <paramref name=\"create\"/>.</summary>");
+        w.Line($"public static {spec} AsChild(string name, {model.DesiredType} spec, global::System.Func<{self}> create, bool enabled = true) => {create}(name, spec, create, enabled);");
         w.Line();
     }
 

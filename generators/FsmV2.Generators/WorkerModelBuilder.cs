@@ -255,7 +255,8 @@ internal static class WorkerModelBuilder
             states.Select(s => s.Model).ToEquatableArray(),
             actions.ToEquatableArray(),
             parents.ToEquatableArray(),
-            initialIndex);
+            initialIndex,
+            type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal));
         return new WorkerResult(model, diagnostics.ToEquatableArray());
     }
 

@@ -43,10 +43,11 @@ internal sealed record GeneratorRun(
 /// <summary>Builds in-memory compilations of worker sources and runs the generator over them.</summary>
 internal static class GeneratorHarness
 {
-    /// <summary>The .NET 10 reference assemblies plus the FsmV2 runtime.</summary>
+    /// <summary>The .NET 10 reference assemblies plus the FsmV2 runtime and what its public API exposes.</summary>
     public static readonly ImmutableArray<MetadataReference> References =
         Net100.References.All.Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(FsmV2.WorkerAttribute).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location))
             .ToImmutableArray();
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);

@@ -16,16 +16,19 @@ internal sealed class Harness : IAsyncDisposable
         ShutdownTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public Harness(SupervisorOptions? options = null)
+    public Harness(SupervisorOptions? options = null, ActionPool? pool = null)
     {
-        Supervisor = new Supervisor(options ?? DefaultOptions, Time, Logger, Pool);
+        Pool = pool ?? new ActionPool(maxConcurrency: 4, queueLength: 100);
+        Supervisor = new Supervisor(options ?? DefaultOptions, Time, Logger, Pool, Meters);
     }
+
+    public TestMeterFactory Meters { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public FakeLogger Logger { get; } = new();
 
-    public ActionPool Pool { get; } = new(maxConcurrency: 4, queueLength: 100);
+    public ActionPool Pool { get; }
 
     public Supervisor Supervisor { get; }
 
@@ -52,5 +55,6 @@ internal sealed class Harness : IAsyncDisposable
         }
 
         await shutdown;
+        Meters.Dispose();
     }
 }

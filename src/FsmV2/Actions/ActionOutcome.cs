@@ -14,4 +14,10 @@ public enum ActionOutcome
 
     /// <summary>It was cancelled because its worker was removed, restarted or shut down.</summary>
     Cancelled,
+
+    /// <summary>
+    /// It ignored its cancellation for three times its timeout: its pool slot was released and its result will
+    /// be ignored when (if) it ever finishes.
+    /// </summary>
+    Abandoned,
 }

@@ -7,6 +7,8 @@ namespace FsmV2;
 /// </summary>
 public readonly struct Snapshot<TDesired, TObserved>
 {
+    private readonly IReadOnlyList<ActionResult>? _recentActions;
+
     /// <summary>Creates a snapshot. The supervisor builds them; tests of state methods may too.</summary>
     public Snapshot(
         WorkerIdentity identity,
@@ -15,7 +17,8 @@ public readonly struct Snapshot<TDesired, TObserved>
         DateTimeOffset collectedAt,
         DateTimeOffset now,
         bool shutdownRequested,
-        Exception? collectError = null)
+        Exception? collectError = null,
+        IReadOnlyList<ActionResult>? recentActions = null)
     {
         Identity = identity;
         Desired = desired;
@@ -24,6 +27,7 @@ public readonly struct Snapshot<TDesired, TObserved>
         Now = now;
         ShutdownRequested = shutdownRequested;
         CollectError = collectError;
+        _recentActions = recentActions;
     }
 
     /// <summary>Who the worker is.</summary>
@@ -55,4 +59,23 @@ public readonly struct Snapshot<TDesired, TObserved>
     /// collected; <see langword="null"/> when the most recent collection succeeded.
     /// </summary>
     public Exception? CollectError { get; }
+
+    /// <summary>
+    /// The worker's most recent action results, oldest first (at most
+    /// <see cref="SupervisorOptions.ActionHistoryLength"/>), so states can decide on how their actions went.
+    /// </summary>
+    public IReadOnlyList<ActionResult> RecentActions => _recentActions ?? [];
+
+    /// <summary>
+    /// The worker's parent wants it stopped but resident (the parent is stopping, or this child is disabled).
+    /// States head for a stopped state and stay there; unlike <see cref="ShutdownRequested"/> the worker is not
+    /// leaving.
+    /// </summary>
+    public bool StopRequested { get; init; }
+
+    /// <summary>For a parent worker: how its children are doing at this tick. Empty for workers without children.</summary>
+    public ChildrenView Children { get; init; }
+
+    /// <summary>The most recent action result, or <see langword="null"/> if no action has run yet.</summary>
+    public ActionResult? LastAction => _recentActions is { Count: > 0 } r ? r[r.Count - 1] : null;
 }

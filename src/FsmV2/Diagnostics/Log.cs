@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} timed out after {TimeoutMs} ms and was cancelled")]
     public static partial void ActionTimedOut(ILogger logger, string workerId, string workerType, string action, double timeoutMs);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} not started: the action pool's queue is full ({QueueLength}); deciding again next tick")]
-    public static partial void ActionQueueFull(ILogger logger, string workerId, string workerType, string action, int queueLength);
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} not started: the action pool's queue is full; deciding again next tick")]
+    public static partial void ActionQueueFull(ILogger logger, string workerId, string workerType, string action);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) collector failed ({ConsecutiveFailures} in a row); decisions use the last good observation until it is stale")]
     public static partial void CollectFailed(ILogger logger, Exception exception, string workerId, string workerType, int consecutiveFailures);
@@ -58,4 +58,34 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) removal requested")]
     public static partial void RemovalRequested(ILogger logger, string workerId, string workerType);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} is stuck: still running {ElapsedMs} ms after it was cancelled by its timeout; its slot is released at 3x the timeout")]
+    public static partial void ActionStuck(ILogger logger, string workerId, string workerType, string action, double elapsedMs);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}) action {Action} abandoned after {ElapsedMs} ms: it ignores cancellation; its pool slot is released and its result will be ignored")]
+    public static partial void ActionAbandoned(ILogger logger, string workerId, string workerType, string action, double elapsedMs);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) abandoned action {Action} finally returned ({Outcome}); result ignored")]
+    public static partial void AbandonedActionReturned(ILogger logger, string workerId, string workerType, string action, ActionOutcome outcome);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Worker {ParentId} added child {ChildId} ({WorkerType})")]
+    public static partial void ChildAdded(ILogger logger, string parentId, string childId, string workerType);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Worker {ParentId} updated child {ChildId}: its spec changed")]
+    public static partial void ChildUpdated(ILogger logger, string parentId, string childId);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Worker {ParentId} no longer wants child {ChildId}; shutting it down gracefully")]
+    public static partial void ChildRemoving(ILogger logger, string parentId, string childId);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Worker {ParentId} child {ChildId} has left")]
+    public static partial void ChildRemoved(ILogger logger, string parentId, string childId);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Worker {ParentId} could not start child {ChildName}; the parent and its other children keep running")]
+    public static partial void ChildStartFailed(ILogger logger, Exception exception, string parentId, string childName);
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Error, Message = "Worker {ParentId} could not update child {ChildId}; it keeps its previous spec")]
+    public static partial void ChildUpdateFailed(ILogger logger, Exception exception, string parentId, string childId);
+
+    [LoggerMessage(EventId = 36, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) asked to be removed; waiting for its {Children} child(ren) to leave first")]
+    public static partial void WaitingForChildren(ILogger logger, string workerId, string workerType, int children);
 }

@@ -22,6 +22,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
+    private readonly SupervisorMetrics _metrics;
     private readonly object _gate = new();
     private readonly ITimer _interval;
     private readonly ITimer _timeout;
@@ -37,16 +38,16 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         IWorkerMachine<TDesired, TObserved> machine,
         WorkerRecord<TDesired, TObserved> record,
         Func<long> epoch,
-        TimeProvider time,
-        SupervisorOptions options,
-        ILogger logger)
+        SupervisorContext context)
     {
         _machine = machine;
         _record = record;
         _epoch = epoch;
-        _time = time;
-        _options = options;
-        _logger = logger;
+        _time = context.Time;
+        _options = context.Options;
+        _logger = context.Logger;
+        _metrics = context.Metrics;
+        TimeProvider time = context.Time;
         _interval = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).Collect(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timeout = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -252,6 +253,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     private void Fail(Exception error)
     {
         _record.WriteFailure(error);
+        _metrics.CollectorError(_record.Identity.WorkerType);
         int failures = _record.Observation.ConsecutiveFailures;
         if (failures == 1 || failures % 10 == 0)
         {

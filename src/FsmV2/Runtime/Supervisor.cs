@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,7 +21,7 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly SupervisorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ActionPool _pool;
+    private readonly SupervisorContext _context;
     private volatile WorkerSlot[] _slots = [];
     private volatile bool _shuttingDown;
     private int _running;
@@ -31,14 +32,18 @@ public sealed class Supervisor : IAsyncDisposable
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Where transitions, faults and shutdown are logged; nothing when <see langword="null"/>.</param>
     /// <param name="actionPool">The pool actions run in; <see cref="ActionPool.Shared"/> when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>FsmV2</c> meter (hosts pass theirs); a process-wide meter when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
-    public Supervisor(SupervisorOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, ActionPool? actionPool = null)
+    public Supervisor(SupervisorOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, ActionPool? actionPool = null, IMeterFactory? meterFactory = null)
     {
         _options = (options ?? new SupervisorOptions()).Clone();
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _pool = actionPool ?? ActionPool.Shared;
+        ActionPool pool = actionPool ?? ActionPool.Shared;
+        var metrics = new SupervisorMetrics(meterFactory);
+        metrics.Observe(openCircuits: () => 0, children: CountChildren, pool);
+        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics);
     }
 
     /// <summary>The identity, desired and observed state of every worker.</summary>
@@ -75,7 +80,7 @@ public sealed class Supervisor : IAsyncDisposable
         var identity = new WorkerIdentity(id, definition.WorkerType);
         TDesired desired = Derive(worker, identity, spec);
         WorkerRecord<TDesired, TObserved> record = Store.Create<TDesired, TObserved>(identity, desired, _time.GetUtcNow());
-        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _pool, _time, _options, _logger);
+        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _context);
         lock (_gate)
         {
             _slots = [.. _slots, slot];
@@ -88,8 +93,8 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>
     /// Asks worker <paramref name="id"/> to shut down gracefully: its snapshots report
-    /// <see cref="Snapshot{TDesired, TObserved}.ShutdownRequested"/>, and it leaves when it signals
-    /// <see cref="Signal.Remove"/>.
+    /// <see cref="Snapshot{TDesired, TObserved}.ShutdownRequested"/>, its running action (if any) is cancelled, and
+    /// it leaves when it signals <see cref="Signal.Remove"/>.
     /// </summary>
     /// <returns><see langword="false"/> if there is no such worker.</returns>
     public bool RemoveWorker(string id)
@@ -98,7 +103,7 @@ public sealed class Supervisor : IAsyncDisposable
         {
             if (slot.Identity.Id == id)
             {
-                slot.RequestShutdown();
+                slot.RequestShutdown(cancelAction: true);
                 return true;
             }
         }
@@ -106,26 +111,24 @@ public sealed class Supervisor : IAsyncDisposable
         return false;
     }
 
-    /// <summary>The status of every worker, in the order they were added.</summary>
+    /// <summary>
+    /// The status of every worker, in the order they were added, each followed depth first by its children (whose
+    /// ids are their parent's id, a slash and their name).
+    /// </summary>
     public IReadOnlyList<WorkerStatus> GetStatus()
     {
         DateTimeOffset now = _time.GetUtcNow();
-        return Array.ConvertAll(_slots, s => s.GetStatus(now));
-    }
-
-    /// <summary>The status of worker <paramref name="id"/>, or <see langword="null"/> if there is none.</summary>
-    public WorkerStatus? GetStatus(string id)
-    {
+        var all = new List<WorkerStatus>(_slots.Length);
         foreach (WorkerSlot slot in _slots)
         {
-            if (slot.Identity.Id == id)
-            {
-                return slot.GetStatus(_time.GetUtcNow());
-            }
+            slot.AppendStatus(all, now);
         }
 
-        return null;
+        return all;
     }
+
+    /// <summary>The status of worker (or child) <paramref name="id"/>, or <see langword="null"/> if there is none.</summary>
+    public WorkerStatus? GetStatus(string id) => GetStatus().FirstOrDefault(s => s.Id == id);
 
     /// <summary>
     /// Runs one tick over every worker now. <see cref="RunAsync"/> calls this on its interval; tests and
@@ -201,7 +204,7 @@ public sealed class Supervisor : IAsyncDisposable
         Log.ShutdownRequested(_logger, slots.Length);
         foreach (WorkerSlot slot in slots)
         {
-            slot.RequestShutdown();
+            slot.RequestShutdown(cancelAction: false); // in-flight actions drain until the deadline
         }
 
         DateTimeOffset deadline = _time.GetUtcNow() + _options.ShutdownTimeout;
@@ -254,6 +257,17 @@ public sealed class Supervisor : IAsyncDisposable
         {
             await ShutdownAsync().ConfigureAwait(false);
         }
+    }
+
+    private int CountChildren()
+    {
+        int count = 0;
+        foreach (WorkerSlot slot in _slots)
+        {
+            count += slot.DescendantCount;
+        }
+
+        return count;
     }
 
     internal static TDesired Derive<TDesired, TObserved>(IWorker<TDesired, TObserved> worker, WorkerIdentity identity, TDesired spec)

@@ -30,6 +30,9 @@ public sealed class SupervisorOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many recent action results each worker keeps (see <see cref="Snapshot{TDesired, TObserved}.RecentActions"/>). Default 8.</summary>
+    public int ActionHistoryLength { get; set; } = 8;
+
     /// <summary>Checks every option; throws naming the first one that is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is zero, negative or inconsistent.</exception>
     public void Validate()
@@ -40,6 +43,11 @@ public sealed class SupervisorOptions
         Positive(StaleAfter, nameof(StaleAfter));
         Positive(DefaultActionTimeout, nameof(DefaultActionTimeout));
         Positive(ShutdownTimeout, nameof(ShutdownTimeout));
+        if (ActionHistoryLength < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ActionHistoryLength), ActionHistoryLength, $"SupervisorOptions.{nameof(ActionHistoryLength)} must be at least 1 (was {ActionHistoryLength}).");
+        }
+
         if (StaleAfter <= CollectInterval)
         {
             throw new ArgumentOutOfRangeException(

@@ -28,6 +28,9 @@ public sealed class WorkerHandle<TDesired, TObserved>
     /// <summary>The worker's current status.</summary>
     public WorkerStatus Status => _slot.GetStatus(_time.GetUtcNow());
 
+    /// <summary>The worker's most recent action results, oldest first.</summary>
+    public IReadOnlyList<ActionResult> RecentActions => _slot.RecentActions;
+
     /// <summary>
     /// Completes when the worker's action in flight has finished (at once when none is), after the follow-up
     /// collection it triggers has started. Useful to drain a worker, and in tests.

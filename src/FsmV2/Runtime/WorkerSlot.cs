@@ -1,7 +1,7 @@
 namespace FsmV2;
 
 /// <summary>The supervisor's type-erased handle on one worker, so a tick iterates a flat array.</summary>
-internal abstract class WorkerSlot : IThreadPoolWorkItem
+internal abstract class WorkerSlot
 {
     public abstract WorkerIdentity Identity { get; }
 
@@ -12,12 +12,26 @@ internal abstract class WorkerSlot : IThreadPoolWorkItem
 
     public abstract void Tick(DateTimeOffset now);
 
-    public abstract void RequestShutdown();
+    /// <summary>Asks the worker to stop; with <paramref name="cancelAction"/> its running action is cancelled too.</summary>
+    public abstract void RequestShutdown(bool cancelAction);
 
     /// <summary>Cancels the in-flight action and stops the collector; completes when both have ended.</summary>
     public abstract Task StopAsync();
 
     public abstract WorkerStatus GetStatus(DateTimeOffset now);
 
-    public abstract void Execute();
+    /// <summary>
+    /// Set by the parent every tick (state mapping, or a disabled child spec): the worker should wind down to a
+    /// stopped state and stay resident.
+    /// </summary>
+    public bool StopRequested { get; set; }
+
+    /// <summary>How many children, grandchildren and so on this worker has.</summary>
+    public abstract int DescendantCount { get; }
+
+    /// <summary>How this worker counts in its parent's <see cref="ChildrenView"/>.</summary>
+    internal abstract ChildCondition Health(DateTimeOffset now);
+
+    /// <summary>Adds this worker's status and, depth first, its children's.</summary>
+    internal abstract void AppendStatus(List<WorkerStatus> into, DateTimeOffset now);
 }

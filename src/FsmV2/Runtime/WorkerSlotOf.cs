@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace FsmV2;
@@ -7,25 +8,25 @@ namespace FsmV2;
 /// (<see cref="Tick"/>) reads only plain fields and the store, calls the generated <c>Decide</c>, and allocates
 /// nothing unless the decision starts an action or is logged.
 /// </summary>
-internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
+internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost, IDisposable
 {
+    // Whether this worker type's desired state can list children: decided once per closed generic type (a type
+    // that is not sealed may have a subtype that does).
+    private static readonly bool IsParentType = typeof(IHasChildren).IsAssignableFrom(typeof(TDesired)) || !typeof(TDesired).IsSealed;
+
     private readonly IWorkerMachine<TDesired, TObserved> _machine;
+    private readonly SupervisorContext _context;
     private readonly WorkerDefinition _definition;
     private readonly WorkerRecord<TDesired, TObserved> _record;
     private readonly CollectorLoop<TDesired, TObserved> _collector;
-    private readonly ActionPool _pool;
+    private readonly ActionRunner<TDesired, TObserved> _actions;
     private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _lifetime = new();
 
     private int _state;
     private string _reason = "added";
     private long _epoch;
-    private int _actionInFlight;
-    private int _pendingAction = -1;
-    private TaskCompletionSource _actionDone = CompletedAction();
-    private ActionResult? _lastAction;
     private volatile bool _shutdownRequested;
     private volatile bool _removed;
     private bool _stale;
@@ -33,24 +34,21 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
     private int _restarts;
     private int _faults;
     private Exception? _lastFault;
+    private ChildTree? _children;
+    private bool _waitingForChildren;
 
-    public WorkerSlot(
-        IWorkerMachine<TDesired, TObserved> machine,
-        WorkerRecord<TDesired, TObserved> record,
-        ActionPool pool,
-        TimeProvider time,
-        SupervisorOptions options,
-        ILogger logger)
+    public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
     {
         _machine = machine;
         _definition = machine.Definition;
         _record = record;
-        _pool = pool;
-        _time = time;
-        _options = options;
-        _logger = logger;
+        _context = context;
+        _time = context.Time;
+        _options = context.Options;
+        _logger = context.Logger;
+        _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = _definition.InitialState;
-        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), time, options, logger);
+        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
     }
 
     public override WorkerIdentity Identity => _record.Identity;
@@ -59,22 +57,35 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
 
     public WorkerRecord<TDesired, TObserved> Record => _record;
 
+    public IWorkerMachine<TDesired, TObserved> Machine => _machine;
+
     public int State => _state;
 
     public override void Start() => _collector.Start();
 
-    public override void RequestShutdown()
+    public override void RequestShutdown(bool cancelAction)
     {
         if (!_shutdownRequested)
         {
             _shutdownRequested = true;
             Log.RemovalRequested(_logger, Identity.Id, Identity.WorkerType);
         }
+
+        if (cancelAction)
+        {
+            _actions.CancelCurrent();
+        }
     }
 
     public override void Tick(DateTimeOffset now)
     {
-        if (_removed || Volatile.Read(ref _actionInFlight) != 0)
+        if (_removed)
+        {
+            return;
+        }
+
+        ChildrenView children = IsParentType || _children is not null ? TickChildren(now) : default;
+        if (_actions.InFlight)
         {
             return;
         }
@@ -103,6 +114,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
             {
                 _stale = true;
                 Log.ObservationStale(_logger, Identity.Id, Identity.WorkerType, age.TotalMilliseconds, _options.StaleAfter.TotalMilliseconds);
+                _context.Metrics.Stale(Identity.WorkerType);
             }
 
             return;
@@ -115,7 +127,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
         }
 
         var snapshot = new Snapshot<TDesired, TObserved>(
-            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error);
+            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions.History)
+        {
+            StopRequested = StopRequested,
+            Children = children,
+        };
 
         Next next;
         try
@@ -140,12 +156,79 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
                 StartAction(next);
                 break;
             case NextKind.Signal when next.Signal == Signal.Remove:
-                MarkRemoved(next.Reason);
+                if (_children is { Count: > 0 })
+                {
+                    // Children leave before their parent.
+                    _children.RequestShutdown();
+                    if (!_waitingForChildren)
+                    {
+                        _waitingForChildren = true;
+                        Log.WaitingForChildren(_logger, Identity.Id, Identity.WorkerType, _children.Count);
+                    }
+                }
+                else
+                {
+                    MarkRemoved(next.Reason);
+                }
+
                 break;
             case NextKind.Signal when next.Signal == Signal.Restart:
                 Restart(next.Reason);
                 break;
         }
+    }
+
+    /// <summary>Reconciles, maps and ticks the children, then counts them for this worker's snapshot.</summary>
+    private ChildrenView TickChildren(DateTimeOffset now)
+    {
+        IReadOnlyList<ChildSpec>? wanted = (_record.Desired as IHasChildren)?.Children;
+        if (_children is null)
+        {
+            if (wanted is null || wanted.Count == 0)
+            {
+                return default;
+            }
+
+            _children = new ChildTree(_context, Identity);
+        }
+
+        _children.Reconcile(wanted, _record.DesiredVersion, now, _shutdownRequested);
+        if (_shutdownRequested)
+        {
+            _children.RequestShutdown();
+        }
+
+        // State mapping: a parent that is stopped, stopping, asked to stop or leaving wants its children stopped.
+        LifecyclePhase phase = _definition.GetPhase(_state);
+        bool stopChildren = _shutdownRequested || StopRequested || phase is LifecyclePhase.Stopped or LifecyclePhase.Stopping;
+        _children.Tick(now, stopChildren);
+        return _children.View(now);
+    }
+
+    public override int DescendantCount => _children?.DescendantCount ?? 0;
+
+    internal override ChildCondition Health(DateTimeOffset now)
+    {
+        Observation<TObserved> observation = _record.Observation;
+        LifecyclePhase phase = _definition.GetPhase(_state);
+        if (phase == LifecyclePhase.Stopped)
+        {
+            return ChildCondition.Stopped;
+        }
+
+        bool stale = !observation.HasValue || now - observation.CollectedAt > _options.StaleAfter;
+        if (phase == LifecyclePhase.RunningDegraded || stale || observation.Error is not null)
+        {
+            return ChildCondition.Unhealthy;
+        }
+
+        return phase == LifecyclePhase.RunningHealthy ? ChildCondition.Healthy : ChildCondition.Transitioning;
+    }
+
+    internal override void AppendStatus(List<WorkerStatus> into, DateTimeOffset now)
+    {
+        into.Add(GetStatus(now));
+        _children?.AppendStatus(into, now);
     }
 
     private void Transition(in Next next)
@@ -174,6 +257,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
         _lastRefused = -1;
         _state = to;
         Log.Transition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
+        _context.Metrics.Transition(Identity.WorkerType, _definition.GetStateName(to));
     }
 
     private void StartAction(in Next next)
@@ -184,18 +268,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
             return;
         }
 
-        _pendingAction = next.Action;
-        TaskCompletionSource previous = _actionDone;
-        Volatile.Write(ref _actionDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        Volatile.Write(ref _actionInFlight, 1);
-        if (_pool.TryEnqueue(this) == EnqueueResult.QueueFull)
+        if (_actions.TryStart(next.Action, _record.Desired) == EnqueueResult.QueueFull)
         {
-            Volatile.Write(ref _actionInFlight, 0);
-            _actionDone = previous;
-            Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _pool.QueueLength);
+            Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action));
             return;
         }
 
+        _context.Metrics.ActionQueued(Identity.WorkerType, _definition.GetActionName(next.Action));
         Log.ActionStarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _definition.GetStateName(_state), next.Reason);
     }
 
@@ -208,6 +287,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
     private void Restart(string reason)
     {
         _restarts++;
+        _context.Metrics.Restarted(Identity.WorkerType);
+        using Activity? span = FsmV2Telemetry.ActivitySource.HasListeners() ? FsmV2Telemetry.ActivitySource.StartActivity("FsmV2.Restart") : null;
+        span?.SetTag("fsmv2.worker.id", Identity.Id).SetTag("fsmv2.worker.type", Identity.WorkerType).SetTag("fsmv2.state", _definition.GetStateName(_state)).SetTag("fsmv2.reason", reason);
         Log.WorkerRestarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), _restarts, reason);
         _state = _definition.InitialState;
         _lastRefused = -1;
@@ -215,98 +297,43 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IDisposable
         _collector.TriggerNow(inline: false);
     }
 
-    /// <summary>Runs on the thread pool when the action pool starts this worker's action.</summary>
-    public override void Execute() => _ = RunActionAsync();
-
     /// <summary>Completes when the action in flight (if any) has finished and its follow-up collection has started.</summary>
-    public Task ActionCompletion => Volatile.Read(ref _actionDone).Task;
+    public Task ActionCompletion => _actions.Completion;
 
-    private async Task RunActionAsync()
-    {
-        int action = _pendingAction;
-        TaskCompletionSource done = Volatile.Read(ref _actionDone);
-        string name = _definition.GetActionName(action);
-        TimeSpan timeout = _definition.GetActionTimeout(action) ?? _options.DefaultActionTimeout;
-        long started = _time.GetTimestamp();
-        ActionOutcome outcome = ActionOutcome.Succeeded;
-        Exception? error = null;
-        try
-        {
-            using var cts = new CancellationTokenSource(timeout, _time);
-            using CancellationTokenRegistration link = _lifetime.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), cts);
-            try
-            {
-                Task task = _machine.RunActionAsync(action, _record.Desired, cts.Token)
-                    ?? throw new InvalidOperationException($"Action '{name}' of worker '{Identity.Id}' ({Identity.WorkerType}) returned a null Task.");
-                await task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
-            {
-                outcome = _lifetime.IsCancellationRequested ? ActionOutcome.Cancelled : ActionOutcome.TimedOut;
-            }
-            catch (Exception ex)
-            {
-                outcome = ActionOutcome.Failed;
-                error = ex;
-            }
+    public IReadOnlyList<ActionResult> RecentActions => _actions.History;
 
-            TimeSpan duration = _time.GetElapsedTime(started);
-            Volatile.Write(ref _lastAction, new ActionResult(name, outcome, duration, error, _time.GetUtcNow()));
-            if (outcome == ActionOutcome.Failed)
-            {
-                Log.ActionFailed(_logger, error!, Identity.Id, Identity.WorkerType, name, duration.TotalMilliseconds);
-            }
-            else if (outcome == ActionOutcome.TimedOut)
-            {
-                Log.ActionTimedOut(_logger, Identity.Id, Identity.WorkerType, name, timeout.TotalMilliseconds);
-            }
-        }
-        finally
-        {
-            // Order matters: the new epoch is visible before the slot opens, so the next tick that sees the slot
-            // free also waits for an observation collected after this completion.
-            Interlocked.Increment(ref _epoch);
-            Volatile.Write(ref _actionInFlight, 0);
-            _pool.Release();
-            _collector.TriggerNow(inline: true);
-            done.TrySetResult();
-        }
-    }
+    void IActionHost.OnActionEnding() => Interlocked.Increment(ref _epoch);
+
+    void IActionHost.OnActionEnded() => _collector.TriggerNow(inline: true);
 
     public override async Task StopAsync()
     {
         _removed = true;
-        await _lifetime.CancelAsync().ConfigureAwait(false);
+        _actions.CancelCurrent();
         _collector.Stop();
-        await ActionCompletion.ConfigureAwait(false);
+        if (_children is not null)
+        {
+            await _children.StopAllAsync().ConfigureAwait(false);
+        }
+
+        await ActionCompletion.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         Dispose();
     }
 
-    public void Dispose()
-    {
-        _collector.Dispose();
-        _lifetime.Dispose();
-    }
-
-    private static TaskCompletionSource CompletedAction()
-    {
-        var done = new TaskCompletionSource();
-        done.SetResult();
-        return done;
-    }
+    public void Dispose() => _collector.Dispose();
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
-        bool inFlight = Volatile.Read(ref _actionInFlight) != 0;
+        IReadOnlyList<ActionResult> history = _actions.History;
         return new WorkerStatus(
             Identity.Id,
             Identity.WorkerType,
             _definition.GetStateName(_state),
             _definition.GetPhase(_state),
             _reason,
-            inFlight && _pendingAction >= 0 ? _definition.GetActionName(_pendingAction) : null,
-            Volatile.Read(ref _lastAction),
+            _actions.CurrentAction,
+            history.Count > 0 ? history[^1] : null,
             observation.HasValue ? observation.CollectedAt : null,
             observation.HasValue && now - observation.CollectedAt > _options.StaleAfter,
             observation.Error,

@@ -65,6 +65,12 @@ namespace Sample.Tree
         /// <summary>The declared state graph in Graphviz DOT.</summary>
         public static string ToDot() => "digraph ChildWorker {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n    __start [shape=point];\n    __start -> Idle;\n    Idle -> Busy;\n    Busy -> Idle;\n}\n";
 
+        /// <summary>Declares a child named <paramref name="name"/> of this worker type, for a parent's desired state.</summary>
+        public static global::FsmV2.ChildSpec<ChildWorker> AsChild(string name, int spec, bool enabled = true) => global::FsmV2.ChildSpec.Create<ChildWorker, int, int>(name, spec, static () => new ChildWorker(), enabled);
+
+        /// <summary>Declares a child named <paramref name="name"/> of this worker type, created by <paramref name="create"/>.</summary>
+        public static global::FsmV2.ChildSpec<ChildWorker> AsChild(string name, int spec, global::System.Func<ChildWorker> create, bool enabled = true) => global::FsmV2.ChildSpec.Create<ChildWorker, int, int>(name, spec, create, enabled);
+
         global::FsmV2.WorkerDefinition global::FsmV2.IWorkerMachine<int, int>.Definition => Definition;
 
         global::FsmV2.Next global::FsmV2.IWorkerMachine<int, int>.Decide(int state, in global::FsmV2.Snapshot<int, int> snapshot)

@@ -13,6 +13,7 @@ public enum ProbeCommand
     Restart,
     Throw,
     IgnoreShutdown,
+    ReportLastAction,
 }
 
 public sealed record ProbeSpec(string Name = "probe");
@@ -67,6 +68,7 @@ public sealed partial class ProbeWorker : IWorker<ProbeSpec, ProbeObservation>
             ProbeCommand.GotoUndeclared => Goto(next == State.B ? State.C : State.B, "undeclared on purpose"),
             ProbeCommand.Remove => Remove($"remove at seq {s.Observed.Seq}"),
             ProbeCommand.Restart => Restart($"restart at seq {s.Observed.Seq}"),
+            ProbeCommand.ReportLastAction => Stay($"last action {s.LastAction?.Action} {s.LastAction?.Outcome}, {s.RecentActions.Count} recent"),
             ProbeCommand.Throw => throw new InvalidOperationException($"probe state threw at seq {s.Observed.Seq}"),
             _ => Stay($"seen seq {s.Observed.Seq}"),
         };

@@ -1,0 +1,48 @@
+namespace FsmV2;
+
+/// <summary>
+/// One child a parent worker wants: its name (unique among its siblings), its worker type, its spec and whether
+/// it is enabled. Parents put these in their desired state (see <see cref="IHasChildren"/>); the supervisor
+/// reconciles the live children to them every tick. Create them with the generated <c>AsChild</c> factory of a
+/// <see cref="ChildOfAttribute">[ChildOf]</see> worker and collect them with <see cref="ChildSpecs{TParent}"/>.
+/// </summary>
+public abstract class ChildSpec
+{
+    private protected ChildSpec(string name, bool enabled)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Child name '{name}' must not contain '/', which separates levels of a worker id.", nameof(name));
+        }
+
+        Name = name;
+        Enabled = enabled;
+    }
+
+    /// <summary>The child's name, unique among its siblings; its id is the parent's id, a slash and this name.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Whether the child should run. A disabled child stays resident (its state and observations are kept) with
+    /// <see cref="Snapshot{TDesired, TObserved}.StopRequested"/> set, so it winds down to a stopped state.
+    /// </summary>
+    public bool Enabled { get; }
+
+    /// <summary>The child's spec, as given.</summary>
+    public abstract object? Spec { get; }
+
+    /// <summary>Creates a spec for a child of type <typeparamref name="TChild"/> (used by generated <c>AsChild</c> factories).</summary>
+    public static ChildSpec<TChild> Create<TChild, TDesired, TObserved>(string name, TDesired spec, Func<TChild> create, bool enabled = true)
+        where TChild : class, IWorkerMachine<TDesired, TObserved>
+        => new TypedChildSpec<TChild, TDesired, TObserved>(name, spec, create, enabled);
+
+    /// <summary>Whether <paramref name="other"/> asks for exactly this child: same worker type, spec and enabled flag.</summary>
+    internal abstract bool SameAs(ChildSpec other);
+
+    /// <summary>Creates and starts the live child.</summary>
+    internal abstract WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now);
+
+    /// <summary>Gives the live child this spec's desired state.</summary>
+    internal abstract void Apply(WorkerSlot slot, DateTimeOffset now);
+}

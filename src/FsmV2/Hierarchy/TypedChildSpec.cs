@@ -1,0 +1,41 @@
+namespace FsmV2;
+
+/// <summary>The concrete child spec: knows the child's desired and observed types, so it can start it.</summary>
+internal sealed class TypedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TChild>
+    where TChild : class, IWorkerMachine<TDesired, TObserved>
+{
+    private readonly Func<TChild> _create;
+    private readonly TDesired _spec;
+
+    public TypedChildSpec(string name, TDesired spec, Func<TChild> create, bool enabled)
+        : base(name, enabled)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        _spec = spec;
+        _create = create;
+    }
+
+    public override object? Spec => _spec;
+
+    internal override bool SameAs(ChildSpec other) =>
+        other is TypedChildSpec<TChild, TDesired, TObserved> typed &&
+        typed.Enabled == Enabled &&
+        EqualityComparer<TDesired>.Default.Equals(typed._spec, _spec);
+
+    internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now)
+    {
+        TChild worker = _create() ?? throw new InvalidOperationException($"The factory of child '{Name}' of worker '{parent.Id}' returned null.");
+        var identity = new WorkerIdentity($"{parent.Id}/{Name}", worker.Definition.WorkerType);
+        TDesired desired = Supervisor.Derive(worker, identity, _spec);
+        WorkerRecord<TDesired, TObserved> record = context.Store.Create<TDesired, TObserved>(identity, desired, now);
+        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, context);
+        slot.Start();
+        return slot;
+    }
+
+    internal override void Apply(WorkerSlot slot, DateTimeOffset now)
+    {
+        var typed = (WorkerSlot<TDesired, TObserved>)slot;
+        typed.Record.SetDesired(Supervisor.Derive(typed.Machine, typed.Identity, _spec), now);
+    }
+}

@@ -1,0 +1,89 @@
+namespace FsmV2;
+
+/// <summary>
+/// A consistent snapshot of a <see cref="CircuitBreaker"/>'s counters, taken under its lock and returned by
+/// value, so reading it on the tick allocates nothing.
+/// </summary>
+public readonly struct CircuitBreakerStatistics
+{
+    internal CircuitBreakerStatistics(
+        CircuitState state,
+        bool isIsolated,
+        long failureCount,
+        int consecutiveFailures,
+        DateTimeOffset? lastFailureAt,
+        string? lastFailureReason,
+        Exception? lastException,
+        long totalTrips,
+        DateTimeOffset? openedAt,
+        DateTimeOffset? nextProbeAt,
+        int attempt,
+        int maxAttempts,
+        TimeSpan currentDelay)
+    {
+        State = state;
+        IsIsolated = isIsolated;
+        FailureCount = failureCount;
+        ConsecutiveFailures = consecutiveFailures;
+        LastFailureAt = lastFailureAt;
+        LastFailureReason = lastFailureReason;
+        LastException = lastException;
+        TotalTrips = totalTrips;
+        OpenedAt = openedAt;
+        NextProbeAt = nextProbeAt;
+        Attempt = attempt;
+        MaxAttempts = maxAttempts;
+        CurrentDelay = currentDelay;
+    }
+
+    /// <summary>The state when the snapshot was taken.</summary>
+    public CircuitState State { get; }
+
+    /// <summary>Whether an operator isolated the circuit (open, no probes, until <see cref="CircuitBreaker.Close"/>).</summary>
+    public bool IsIsolated { get; }
+
+    /// <summary>Every failure recorded since the breaker was created.</summary>
+    public long FailureCount { get; }
+
+    /// <summary>Failures since the last success (reset when a success is recorded or an operator closes the circuit).</summary>
+    public int ConsecutiveFailures { get; }
+
+    /// <summary>When the last failure was recorded; <see langword="null"/> if none was.</summary>
+    public DateTimeOffset? LastFailureAt { get; }
+
+    /// <summary>The reason given with the last failure; <see langword="null"/> if none was.</summary>
+    public string? LastFailureReason { get; }
+
+    /// <summary>The exception of the last failure, when it was recorded with one.</summary>
+    public Exception? LastException { get; }
+
+    /// <summary>How many times the circuit went from closed to open (reopening after a failed probe is not a new trip).</summary>
+    public long TotalTrips { get; }
+
+    /// <summary>When the current outage began (the circuit left closed); <see langword="null"/> while closed.</summary>
+    public DateTimeOffset? OpenedAt { get; }
+
+    /// <summary>When the next probe will be let through; <see langword="null"/> while closed, half-open or isolated.</summary>
+    public DateTimeOffset? NextProbeAt { get; }
+
+    /// <summary>The recovery attempt of the current outage: 1 when it opened, +1 per failed probe; 0 while closed.</summary>
+    public int Attempt { get; }
+
+    /// <summary>The attempt at which the outage is escalated (<see cref="CircuitBreakerOptions.MaxAttempts"/>).</summary>
+    public int MaxAttempts { get; }
+
+    /// <summary>The backoff delay chosen when the circuit last opened.</summary>
+    public TimeSpan CurrentDelay { get; }
+
+    /// <summary>Whether the outage has used up its attempts and must be escalated.</summary>
+    public bool EscalationRequired => Attempt >= MaxAttempts;
+
+    /// <summary>Whether exactly one attempt remains before escalation: the moment for the pre-escalation warning.</summary>
+    public bool IsPreEscalation => MaxAttempts > 1 && Attempt == MaxAttempts - 1;
+
+    /// <summary>How long the current outage has lasted at <paramref name="now"/>; zero while closed.</summary>
+    public TimeSpan Downtime(DateTimeOffset now) => OpenedAt is { } opened && now > opened ? now - opened : TimeSpan.Zero;
+
+    /// <summary>How long until the next probe at <paramref name="now"/>; zero if it is due or none is scheduled.</summary>
+    public TimeSpan NextProbeIn(DateTimeOffset now) => NextProbeAt is { } probe && probe > now ? probe - now : TimeSpan.Zero;
+}
