@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,8 @@ public static class FsmV2ServiceCollectionExtensions
     public const string ConfigurationSection = "FsmV2";
 
     /// <summary>
-    /// Adds the supervisor (a singleton, so the application can query <see cref="Supervisor.GetStatus()"/>), the
+    /// Adds the supervisor (a singleton, so the application can query <see cref="Supervisor.GetStatus()"/>; it uses the
+    /// container's <see cref="ActionPool"/> and <see cref="IMeterFactory"/> when registered), the
     /// hosted service that runs it, <see cref="HostedWorkers"/>, <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is already
     /// registered, and validation of <see cref="SupervisorOptions"/> when the host starts. Calling it again only
     /// adds another <paramref name="configure"/> step.
@@ -87,6 +89,6 @@ public static class FsmV2ServiceCollectionExtensions
     {
         SupervisorOptions options = services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
         ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger("FsmV2.Supervisor");
-        return new Supervisor(options, services.GetService<TimeProvider>(), logger, services.GetService<ActionPool>());
+        return new Supervisor(options, services.GetService<TimeProvider>(), logger, services.GetService<ActionPool>(), services.GetService<IMeterFactory>());
     }
 }

@@ -1,9 +1,11 @@
 namespace Communicator;
 
 /// <summary>
-/// How long the communicator waits before the next attempt, by kind of failure. This lives in the sample for now:
-/// when the runtime's backoff building block lands, <see cref="Delay"/> becomes a call to it (per-kind base and
-/// cap as its parameters), and the Degraded state's wait becomes the supervisor's.
+/// How long the communicator waits before the next attempt, by kind of failure. This lives in the sample for now,
+/// because the supervisor does not yet back off failed actions. The runtime's <see cref="FsmV2.BackoffPolicy"/> is
+/// the building block to replace it with: one exponential policy per kind (initial delay = base × the kind's
+/// multiple, max delay = cap), with the <c>Retry-After</c> floor kept here; and once the supervisor applies backoff
+/// to failed actions, the Degraded state's wait on <see cref="CommunicatorObservation.RetryAt"/> goes away.
 /// </summary>
 public static class Backoff
 {
