@@ -34,7 +34,7 @@ internal sealed class ScenarioRunner
     public ScenarioRunner(ScenarioOptions options, TextWriter output)
     {
         _options = options;
-        _scale = options.Quick ? 0.4 : 1.0;
+        _scale = options.Quick ? 0.3 : 1.0;
         _log = new ScenarioLog(_clock, output);
     }
 
@@ -52,7 +52,7 @@ internal sealed class ScenarioRunner
         {
             Backend = backendUrl,
             ApiKey = apiKey,
-            RequestTimeout = S(1.0),
+            RequestTimeout = TimeSpan.FromSeconds(_options.Quick ? 0.5 : 1.0),
             PollInterval = TimeSpan.FromMilliseconds(200),
             BackoffBase = S(0.25),
             BackoffCap = S(3),
@@ -84,7 +84,8 @@ internal sealed class ScenarioRunner
         using var traffic = new CancellationTokenSource();
         using var viewStop = new CancellationTokenSource();
         Task view = LiveViewAsync(viewStop.Token);
-        Task consumer = ConsumeAsync(traffic.Token);
+        using var consumerStop = new CancellationTokenSource();
+        Task consumer = ConsumeAsync(consumerStop.Token);
         Task producer = Task.CompletedTask;
         Task publisher = Task.CompletedTask;
         int steadyThreads = 0;
@@ -96,16 +97,16 @@ internal sealed class ScenarioRunner
             publisher = PublishAsync(traffic.Token);
             await StepAsync("traffic both ways", async () =>
             {
-                await Task.Delay(S(4), cancel);
+                await Task.Delay(S(6), cancel);
                 steadyThreads = Process.GetCurrentProcess().Threads.Count;
                 steadyPoolThreads = ThreadPool.ThreadCount;
             });
 
             do
             {
-                await FaultStepAsync("outage: backend down (503)", FaultKind.Down, S(5), cancel);
-                await FaultStepAsync("slow backend (answers after the client's timeout)", FaultKind.Slow, S(2.5), cancel);
-                await FaultStepAsync("rate limited (429, Retry-After 1 s)", FaultKind.RateLimited, S(2), cancel);
+                await FaultStepAsync("outage: backend down (503)", FaultKind.Down, S(8), cancel);
+                await FaultStepAsync("slow backend (answers after the client's timeout)", FaultKind.Slow, S(4), cancel);
+                await FaultStepAsync("rate limited (429, Retry-After 1 s)", FaultKind.RateLimited, S(3), cancel);
                 await StepAsync("token expiry (backend expires every token)", async () =>
                 {
                     if (_backend is null)
@@ -118,7 +119,7 @@ internal sealed class ScenarioRunner
                     _backend.Tokens.ExpireAll();
                     await WaitUntilAsync(() => _worker.Stats.Authentications > before && handle.Status.State == "Syncing", S(10), "re-authenticated and syncing", cancel);
                 });
-                await StepAsync("traffic both ways", () => Task.Delay(S(2), cancel));
+                await StepAsync("traffic both ways", () => Task.Delay(S(4), cancel));
             }
             while (_options.Forever && !cancel.IsCancellationRequested);
         }
@@ -155,8 +156,8 @@ internal sealed class ScenarioRunner
         });
 
         await viewStop.CancelAsync();
-        await view;
-        await IgnoreTimeoutAsync(consumer.WaitAsync(TimeSpan.FromSeconds(2)));
+        await consumerStop.CancelAsync();
+        await Task.WhenAll(view, consumer);
 
         int result = Summarise(handle, threadsBeforeHost, steadyThreads, steadyPoolThreads, drainSeconds, apiKey);
         if (_backend is not null)
@@ -300,21 +301,27 @@ internal sealed class ScenarioRunner
     {
         try
         {
-            await foreach (Message message in _worker.Inbound.ReadAllAsync(CancellationToken.None).WithCancellation(CancellationToken.None))
+            await foreach (Message message in _worker.Inbound.ReadAllAsync(ct))
             {
-                lock (_inboundSeqs)
-                {
-                    _inboundSeqs.Add(message.Seq);
-                }
-
-                if (ct.IsCancellationRequested && _worker.Inbound.Count == 0 && _supervisor.Count == 0)
-                {
-                    break;
-                }
+                Record(message);
             }
         }
         catch (OperationCanceledException)
         {
+            // Stopped after the host: take what is left without waiting.
+        }
+
+        while (_worker.Inbound.TryRead(out Message? message))
+        {
+            Record(message);
+        }
+    }
+
+    private void Record(Message message)
+    {
+        lock (_inboundSeqs)
+        {
+            _inboundSeqs.Add(message.Seq);
         }
     }
 
