@@ -222,6 +222,9 @@ internal static class WorkerEmitter
             w.Line($"/// <summary>Declares a child named <paramref name=\"name\"/> of this worker type, for a parent's desired state.</summary>");
             w.Line($"public static {spec} AsChild(string name, {model.DesiredType} spec, bool enabled = true) => {create}(name, spec, static () => new {self}(), enabled);");
             w.Line();
+            w.Line($"/// <summary>Declares a child named <paramref name=\"name\"/> whose spec fields are templates, rendered strictly with <paramref name=\"variables\"/> and read by <paramref name=\"bind\"/>.</summary>");
+            w.Line($"public static {spec} AsTemplatedChild(string name, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> template, global::FsmV2.VariableBundle variables, global::System.Func<global::System.Collections.Generic.IReadOnlyDictionary<string, string>, {model.DesiredType}> bind, bool enabled = true) => global::FsmV2.ChildSpec.FromTemplate<{self}, {model.DesiredType}, {model.ObservedType}>(name, template, variables, bind, static () => new {self}(), enabled);");
+            w.Line();
         }
 
         w.Line($"/// <summary>Declares a child named <paramref name=\"name\"/> of this worker type, created by <paramref name=\"create\"/>.</summary>");

@@ -112,4 +112,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "Worker {ParentId} does not restart child {ChildId}: its restart policy is {Policy}")]
     public static partial void ChildNotRestarted(ILogger logger, string parentId, string childId, RestartPolicy policy);
+
+    [LoggerMessage(EventId = 48, Level = LogLevel.Error, Message = "Worker {ParentId}: the spec of child {ChildName} is invalid: {Error}. The child keeps its previous spec (or is not started); the parent and its other children keep running")]
+    public static partial void ChildSpecInvalid(ILogger logger, Exception exception, string parentId, string childName, string error);
 }

@@ -44,6 +44,25 @@ public abstract class ChildSpec
         where TChild : class, IWorkerMachine<TDesired, TObserved>
         => new TypedChildSpec<TChild, TDesired, TObserved>(name, spec, create, enabled);
 
+    /// <summary>
+    /// Creates a spec for a child whose fields are templates, rendered (strictly) with <paramref name="variables"/>
+    /// and read into its desired state by <paramref name="bind"/> (used by generated <c>AsTemplatedChild</c> factories).
+    /// </summary>
+    public static ChildSpec<TChild> FromTemplate<TChild, TDesired, TObserved>(
+        string name,
+        IReadOnlyDictionary<string, string?> template,
+        VariableBundle variables,
+        Func<IReadOnlyDictionary<string, string>, TDesired> bind,
+        Func<TChild> create,
+        bool enabled = true)
+        where TChild : class, IWorkerMachine<TDesired, TObserved>
+        => new TemplatedChildSpec<TChild, TDesired, TObserved>(name, template, variables, bind, create, enabled);
+
+    /// <summary>Renders a templated spec before it is compared or started; throws an error naming the child and field.</summary>
+    internal virtual void Prepare(SupervisorContext context, WorkerIdentity parent)
+    {
+    }
+
     /// <summary>Whether <paramref name="other"/> asks for exactly this child: same worker type, spec and enabled flag.</summary>
     internal abstract bool SameAs(ChildSpec other);
 

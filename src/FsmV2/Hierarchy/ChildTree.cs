@@ -83,6 +83,24 @@ internal sealed class ChildTree
 
     private void ReconcileOne(ChildSpec spec, DateTimeOffset now)
     {
+        try
+        {
+            spec.Prepare(_context, _parent);
+        }
+        catch (Exception ex)
+        {
+            // A template that does not render or a spec that cannot be read: this child keeps its previous spec (or
+            // is not started); the parent and the other children go on.
+            _byName.TryGetValue(spec.Name, out Entry? current);
+            if (current is not null)
+            {
+                current.Wanted = true;
+            }
+
+            Log.ChildSpecInvalid(_context.Logger, ex, _parent.Id, spec.Name, ex.Message);
+            return;
+        }
+
         _byName.TryGetValue(spec.Name, out Entry? existing);
         if (existing is null)
         {

@@ -68,6 +68,9 @@ namespace Sample.Tree
         /// <summary>Declares a child named <paramref name="name"/> of this worker type, for a parent's desired state.</summary>
         public static global::FsmV2.ChildSpec<ChildWorker> AsChild(string name, int spec, bool enabled = true) => global::FsmV2.ChildSpec.Create<ChildWorker, int, int>(name, spec, static () => new ChildWorker(), enabled);
 
+        /// <summary>Declares a child named <paramref name="name"/> whose spec fields are templates, rendered strictly with <paramref name="variables"/> and read by <paramref name="bind"/>.</summary>
+        public static global::FsmV2.ChildSpec<ChildWorker> AsTemplatedChild(string name, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> template, global::FsmV2.VariableBundle variables, global::System.Func<global::System.Collections.Generic.IReadOnlyDictionary<string, string>, int> bind, bool enabled = true) => global::FsmV2.ChildSpec.FromTemplate<ChildWorker, int, int>(name, template, variables, bind, static () => new ChildWorker(), enabled);
+
         /// <summary>Declares a child named <paramref name="name"/> of this worker type, created by <paramref name="create"/>.</summary>
         public static global::FsmV2.ChildSpec<ChildWorker> AsChild(string name, int spec, global::System.Func<ChildWorker> create, bool enabled = true) => global::FsmV2.ChildSpec.Create<ChildWorker, int, int>(name, spec, create, enabled);
 
