@@ -19,19 +19,25 @@ public sealed partial class LinkWorker : IWorker<LinkConfig, LinkStatus>
     /// <summary>Not used by the dispatch benchmark, which builds its snapshot once.</summary>
     public ValueTask<LinkStatus> CollectAsync(LinkConfig desired, CancellationToken ct) => ValueTask.FromResult(Down);
 
+    // Every state checks ShutdownRequested first, as real workers do; the benchmark's snapshot never asks for it,
+    // so the cycle goes round unconditionally.
     [State(Initial = true)]
     [TransitionsTo(nameof(Connecting))]
-    static Next Idle(in Snapshot<LinkConfig, LinkStatus> s) => Goto(State.Connecting, "connect");
+    static Next Idle(in Snapshot<LinkConfig, LinkStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Goto(State.Connecting, "connect");
 
     [State]
     [TransitionsTo(nameof(Connected))]
-    static Next Connecting(in Snapshot<LinkConfig, LinkStatus> s) => Goto(State.Connected, "handshake done");
+    static Next Connecting(in Snapshot<LinkConfig, LinkStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Goto(State.Connected, "handshake done");
 
     [State]
     [TransitionsTo(nameof(Disconnecting))]
-    static Next Connected(in Snapshot<LinkConfig, LinkStatus> s) => Goto(State.Disconnecting, "disconnect");
+    static Next Connected(in Snapshot<LinkConfig, LinkStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Goto(State.Disconnecting, "disconnect");
 
     [State]
     [TransitionsTo(nameof(Idle))]
-    static Next Disconnecting(in Snapshot<LinkConfig, LinkStatus> s) => Goto(State.Idle, "closed");
+    static Next Disconnecting(in Snapshot<LinkConfig, LinkStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Goto(State.Idle, "closed");
 }
