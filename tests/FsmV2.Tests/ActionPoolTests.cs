@@ -126,7 +126,7 @@ public class ActionPoolTests
         Assert.True(h.Logged("deaf (ProbeWorker) action Work abandoned after 3000 ms"));
 
         never.SetResult(); // it finally returns: logged, not recorded a second time
-        await WaitUntil(() => h.Logged("abandoned action Work finally returned (Succeeded); result ignored"));
+        await Harness.WaitUntil(() => h.Logged("abandoned action Work finally returned (Succeeded); result ignored"));
         Assert.Single(handle.RecentActions);
         Assert.Equal(ActionOutcome.Abandoned, handle.Status.LastAction?.Outcome);
     }
@@ -135,14 +135,9 @@ public class ActionPoolTests
     public async Task Removing_a_worker_cancels_its_action_and_it_then_leaves()
     {
         await using var h = new Harness();
-        var started = new TaskCompletionSource();
-        var handle = h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Work), ct =>
-        {
-            started.SetResult();
-            return Task.Delay(Timeout.Infinite, ct);
-        }), new ProbeSpec());
+        var handle = h.AddWorkerWithEndlessAction("p", out Task started);
         h.Supervisor.Tick();
-        await started.Task.WaitAsync(Ct);
+        await started.WaitAsync(Ct);
 
         h.Supervisor.RemoveWorker("p");
         await handle.ActionCompletion.WaitAsync(Ct);
@@ -277,14 +272,5 @@ public class ActionPoolTests
 
         Assert.Contains(handles.SelectMany(w => w.RecentActions), r => r.Outcome == ActionOutcome.Failed);
         Assert.Equal(0, pool.Running + pool.Queued);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            Ct.ThrowIfCancellationRequested();
-            await Task.Yield();
-        }
     }
 }

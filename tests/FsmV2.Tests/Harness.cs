@@ -1,3 +1,4 @@
+using FsmV2.Tests.Workers;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -43,6 +44,31 @@ internal sealed class Harness : IAsyncDisposable
         {
             Time.Advance(Harness.DefaultOptions.TickInterval);
             Supervisor.Tick();
+        }
+    }
+
+    /// <summary>
+    /// Adds a probe that runs <c>Work</c> on its first tick and waits in it until cancelled; <paramref name="started"/>
+    /// completes once the action is running (its timeout counts from then).
+    /// </summary>
+    public WorkerHandle<ProbeSpec, ProbeObservation> AddWorkerWithEndlessAction(string id, out Task started)
+    {
+        var running = new TaskCompletionSource();
+        started = running.Task;
+        return Supervisor.AddWorker(id, new ProbeWorker(new ProbeSensor(ProbeCommand.Work), ct =>
+        {
+            running.TrySetResult();
+            return Task.Delay(Timeout.Infinite, ct);
+        }), new ProbeSpec());
+    }
+
+    /// <summary>Waits, without sleeping, for something another thread does.</summary>
+    public static async Task WaitUntil(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
         }
     }
 

@@ -189,7 +189,7 @@ public class SupervisorTests
 
         sensor.Command = ProbeCommand.GotoNext;
         h.Supervisor.Tick(); // the restart's own observation is not fresh enough until the triggered collection lands
-        await WaitForCollections(sensor, 3);
+        await Harness.WaitUntil(() => Volatile.Read(ref sensor.Calls) >= 3); // the restart's collection runs on the thread pool
         h.Supervisor.Tick();
         Assert.Equal("B", handle.Status.State);
     }
@@ -287,14 +287,9 @@ public class SupervisorTests
     public async Task An_action_that_overruns_its_timeout_is_cancelled_and_recorded()
     {
         await using var h = new Harness();
-        var started = new TaskCompletionSource();
-        var handle = h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Work), ct =>
-        {
-            started.SetResult();
-            return Task.Delay(Timeout.Infinite, ct);
-        }), new ProbeSpec());
+        var handle = h.AddWorkerWithEndlessAction("p", out Task started);
         h.Supervisor.Tick();
-        await started.Task.WaitAsync(Ct); // the timeout counts from when the action starts running
+        await started.WaitAsync(Ct); // the timeout counts from when the action starts running
         Assert.Equal("Work", handle.Status.ActionInFlight);
 
         h.Time.Advance(TimeSpan.FromMilliseconds(999));
@@ -388,13 +383,4 @@ public class SupervisorTests
 
     private static void FakeLogRecordAssert(Harness h, LogLevel level, string fragment) =>
         Assert.Contains(h.Logs, r => r.Level == level && r.Message.Contains(fragment, StringComparison.Ordinal));
-
-    private static async Task WaitForCollections(ProbeSensor sensor, int calls)
-    {
-        // The restart's collection is started on the thread pool; wait for it without sleeping.
-        while (Volatile.Read(ref sensor.Calls) < calls)
-        {
-            await Task.Yield();
-        }
-    }
 }

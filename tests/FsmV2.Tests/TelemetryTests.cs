@@ -38,14 +38,9 @@ public class TelemetryTests
         var spans = new List<Activity>();
         using var listener = Listen(spans, "deaf-timeout");
 
-        var started = new TaskCompletionSource();
-        var handle = h.Supervisor.AddWorker("deaf-timeout", new ProbeWorker(new ProbeSensor(ProbeCommand.Work), ct =>
-        {
-            started.SetResult();
-            return Task.Delay(Timeout.Infinite, ct);
-        }), new ProbeSpec());
+        var handle = h.AddWorkerWithEndlessAction("deaf-timeout", out Task started);
         h.Supervisor.Tick();
-        await started.Task.WaitAsync(Ct);
+        await started.WaitAsync(Ct);
         h.Time.Advance(TimeSpan.FromSeconds(1));
         await handle.ActionCompletion.WaitAsync(Ct);
 
