@@ -58,10 +58,15 @@ public abstract class ChildSpec
         where TChild : class, IWorkerMachine<TDesired, TObserved>
         => new TemplatedChildSpec<TChild, TDesired, TObserved>(name, template, variables, bind, create, enabled);
 
-    /// <summary>Renders a templated spec before it is compared or started; throws an error naming the child and field.</summary>
-    internal virtual void Prepare(SupervisorContext context, WorkerIdentity parent)
-    {
-    }
+    /// <summary>
+    /// Resolves the variables this child sees (its parent's, overlaid with its own) and renders a templated spec
+    /// before it is compared or started; throws an error naming the child and the field.
+    /// </summary>
+    internal virtual void Prepare(SupervisorContext context, WorkerIdentity parent, VariableBundle inherited) =>
+        Variables = (Spec as IHasVariables)?.Variables is { } own ? VariableBundle.Merge(inherited, own) : inherited.WithInternal(null);
+
+    /// <summary>The variables this child's own children inherit; set by <see cref="Prepare"/>.</summary>
+    internal VariableBundle Variables { get; private protected set; } = VariableBundle.Empty;
 
     /// <summary>Whether <paramref name="other"/> asks for exactly this child: same worker type, spec and enabled flag.</summary>
     internal abstract bool SameAs(ChildSpec other);

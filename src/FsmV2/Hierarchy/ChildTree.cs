@@ -9,6 +9,8 @@ internal sealed class ChildTree
 {
     private readonly SupervisorContext _context;
     private readonly WorkerIdentity _parent;
+    private readonly Func<VariableBundle> _variables;
+    private VariableBundle? _inherited;
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     private readonly HashSet<string> _exited = new(StringComparer.Ordinal);
@@ -19,10 +21,14 @@ internal sealed class ChildTree
     private bool _dirty;
     private int _wanted;
 
-    public ChildTree(SupervisorContext context, WorkerIdentity parent)
+    /// <param name="context">What the supervisor's workers share.</param>
+    /// <param name="parent">The parent worker.</param>
+    /// <param name="variables">The parent's effective variables, which its children inherit.</param>
+    public ChildTree(SupervisorContext context, WorkerIdentity parent, Func<VariableBundle> variables)
     {
         _context = context;
         _parent = parent;
+        _variables = variables;
     }
 
     /// <summary>Live children, including those winding down.</summary>
@@ -30,10 +36,13 @@ internal sealed class ChildTree
 
     public void Reconcile(IReadOnlyList<ChildSpec>? specs, long version, DateTimeOffset now, bool parentShuttingDown)
     {
-        if (version == _version && !_dirty)
+        VariableBundle inherited = _variables();
+        if (version == _version && !_dirty && ReferenceEquals(inherited, _inherited))
         {
             return;
         }
+
+        _inherited = inherited;
 
         long started = _context.Time.GetTimestamp();
         _version = version;
@@ -85,7 +94,7 @@ internal sealed class ChildTree
     {
         try
         {
-            spec.Prepare(_context, _parent);
+            spec.Prepare(_context, _parent, _inherited!);
         }
         catch (Exception ex)
         {
@@ -117,6 +126,7 @@ internal sealed class ChildTree
                 return;
             }
 
+            slot.Variables = spec.Variables;
             var entry = new Entry(spec, slot) { Wanted = true };
             _entries.Add(entry);
             _byName.Add(spec.Name, entry);
@@ -125,6 +135,7 @@ internal sealed class ChildTree
         else
         {
             existing.Wanted = true;
+            existing.Slot.Variables = spec.Variables; // its own children inherit the new ones even if its spec is unchanged
             if (existing.Leaving)
             {
                 _dirty = true; // wanted again while winding down: started anew once it has left
@@ -134,6 +145,7 @@ internal sealed class ChildTree
                 try
                 {
                     spec.Apply(existing.Slot, now);
+                    existing.Slot.Variables = spec.Variables;
                     existing.Spec = spec;
                     Log.ChildUpdated(_context.Logger, _parent.Id, existing.Slot.Identity.Id);
                 }
@@ -337,6 +349,7 @@ internal sealed class ChildTree
                 try
                 {
                     e.Slot = e.Spec.Start(_context, _parent, now);
+                    e.Slot.Variables = e.Spec.Variables;
                     _context.Metrics.Restarted(e.Slot.Identity.WorkerType);
                 }
                 catch (Exception ex)

@@ -45,15 +45,17 @@ internal sealed class TemplatedChildSpec<TChild, TDesired, TObserved> : ChildSpe
     private protected override ChildSpec<TChild> Copy() => new TemplatedChildSpec<TChild, TDesired, TObserved>(Name, _template, _variables, _bind, _create, Enabled);
 
     /// <summary>Renders and binds the spec (once); throws an error that names the child, the field and the variable.</summary>
-    internal override void Prepare(SupervisorContext context, WorkerIdentity parent)
+    internal override void Prepare(SupervisorContext context, WorkerIdentity parent, VariableBundle inherited)
     {
-        if (_rendered is not null)
+        VariableBundle variables = VariableBundle.Merge(inherited, _variables);
+        if (_rendered is not null && variables.Equals(Variables))
         {
             return;
         }
 
+        Variables = variables;
         long started = context.Time.GetTimestamp();
-        SpecRenderResult rendered = Renderer.RenderSpec(_template, _variables, $"{parent.Id}/{Name}");
+        SpecRenderResult rendered = Renderer.RenderSpec(_template, variables, $"{parent.Id}/{Name}");
         if (context.Metrics.TemplateRendering.Enabled)
         {
             context.Metrics.TemplateRendering.Record(context.Time.GetElapsedTime(started).TotalSeconds, new TagList { { "worker_type", typeof(TChild).Name } });

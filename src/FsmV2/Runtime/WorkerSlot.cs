@@ -35,6 +35,12 @@ internal abstract class WorkerSlot
     /// <summary>Attributes an exception from the worker's own code (here: its derive, run by its parent) to it.</summary>
     public abstract void RecordFault(Exception error, string where, DateTimeOffset now);
 
+    /// <summary>
+    /// The variables this worker's children inherit: for a child, set by its parent (inherited merged with its own);
+    /// for a root, its desired state's (<see cref="IHasVariables"/>).
+    /// </summary>
+    public VariableBundle? Variables { get; set; }
+
     /// <summary>How many children, grandchildren and so on this worker has.</summary>
     public abstract int DescendantCount { get; }
 

@@ -213,7 +213,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
                 return default;
             }
 
-            _children = new ChildTree(_context, Identity);
+            _children = new ChildTree(_context, Identity, () => Variables ?? (_record.Desired as IHasVariables)?.Variables ?? VariableBundle.Empty);
             _checker = new InfrastructureHealthChecker();
         }
 
