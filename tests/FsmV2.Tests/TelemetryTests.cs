@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FsmV2.Tests.Workers;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace FsmV2.Tests;
 
@@ -150,6 +151,25 @@ public class TelemetryTests
         Activity span = Assert.Single(spans);
         Assert.Equal("FsmV2.Restart", span.OperationName);
         Assert.Equal("restart at seq 1", span.GetTagItem("fsmv2.reason"));
+    }
+
+    [Fact]
+    public async Task What_an_action_logs_is_scoped_to_its_worker()
+    {
+        await using var h = new Harness();
+        var handle = h.Supervisor.AddWorker("scoped", new ProbeWorker(new ProbeSensor(ProbeCommand.Work), async _ =>
+        {
+            await Task.Yield();
+            h.Logger.LogInformation("inside the action");
+        }), new ProbeSpec());
+
+        h.Supervisor.Tick();
+        await handle.ActionCompletion.WaitAsync(Ct);
+
+        var record = Assert.Single(h.Logs, r => r.Message == "inside the action");
+        var scope = Assert.IsAssignableFrom<IEnumerable<KeyValuePair<string, object?>>>(Assert.Single(record.Scopes));
+        Assert.Contains(new KeyValuePair<string, object?>("WorkerId", "scoped"), scope);
+        Assert.Contains(new KeyValuePair<string, object?>("WorkerType", "ProbeWorker"), scope);
     }
 
     private static ActivityListener Listen(List<Activity> into, string workerId)

@@ -122,9 +122,13 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         Exception? error = null;
         try
         {
-            Task task = _machine.RunActionAsync(action, _desired, run.Token)
-                ?? throw new InvalidOperationException($"Action '{name}' of worker '{_identity.Id}' ({_identity.WorkerType}) returned a null Task.");
-            await task.ConfigureAwait(false);
+            Task? task;
+            using (Log.WorkerScope(_logger, _identity))
+            {
+                task = _machine.RunActionAsync(action, _desired, run.Token); // the scope flows into the action's awaits
+            }
+
+            await (task ?? throw new InvalidOperationException($"Action '{name}' of worker '{_identity.Id}' ({_identity.WorkerType}) returned a null Task.")).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
         {

@@ -115,4 +115,14 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 48, Level = LogLevel.Error, Message = "Worker {ParentId}: the spec of child {ChildName} is invalid: {Error}. The child keeps its previous spec (or is not started); the parent and its other children keep running")]
     public static partial void ChildSpecInvalid(ILogger logger, Exception exception, string parentId, string childName, string error);
+
+    private static readonly Func<ILogger, string, string, IDisposable?> WorkerScopeFormatter =
+        LoggerMessage.DefineScope<string, string>("Worker {WorkerId} ({WorkerType})");
+
+    /// <summary>
+    /// A scope naming the worker (its id is its hierarchy path), around its collector and its actions, so that
+    /// what the user's own code logs there is attributed to the worker.
+    /// </summary>
+    public static IDisposable? WorkerScope(ILogger logger, WorkerIdentity identity) =>
+        logger.IsEnabled(LogLevel.Critical) ? WorkerScopeFormatter(logger, identity.Id, identity.WorkerType) : null;
 }

@@ -140,7 +140,10 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         ValueTask<TObserved> collect;
         try
         {
-            collect = _machine.CollectAsync(_record.Desired, call.Token);
+            using (Log.WorkerScope(_logger, _record.Identity))
+            {
+                collect = _machine.CollectAsync(_record.Desired, call.Token);
+            }
         }
         catch (Exception ex)
         {
