@@ -200,6 +200,35 @@ public class SupervisionIntegrationTests
     }
 
     [Fact]
+    public async Task A_child_restarted_while_its_action_is_in_flight_has_it_cancelled_not_duplicated()
+    {
+        await using var h = new Harness(Exact());
+        var flaky = new CellWorker();
+        var specs = new ChildSpecs<LineWorker>()
+            .Add(BusyCellWorker.AsChild("busy", new NodeSpec()))
+            .Add(CellWorker.AsChild("flaky", new NodeSpec(), () => flaky));
+        var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs, Strategy: RestartStrategy.OneForAll));
+        h.Supervisor.Tick(); // busy starts Process
+        await Harness.WaitUntil(() => Volatile.Read(ref BusyCellWorker.Started) == 1);
+
+        flaky.Fails = true;
+        for (int i = 0; i < 4; i++) // three faults open flaky's circuit, then the line's; 1 s later both children restart
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            h.Supervisor.Tick();
+        }
+
+        await Harness.WaitUntil(() => Volatile.Read(ref BusyCellWorker.Cancelled) == 1);
+        Assert.True(h.Logged("Worker line restarts child line/busy (OneForAll)"));
+        h.Supervisor.Tick(); // the new busy instance starts its own run
+        await Harness.WaitUntil(() => Volatile.Read(ref BusyCellWorker.Started) == 2);
+
+        Assert.Equal(1, BusyCellWorker.MaxConcurrent); // never two runs at once
+        Assert.Equal(CircuitState.Closed, line.Status.Circuit);
+        Assert.Equal("Process", h.Supervisor.GetStatus("line/busy")!.ActionInFlight);
+    }
+
+    [Fact]
     public async Task A_temporary_child_is_never_restarted_even_as_a_bystander()
     {
         await using var h = new Harness(Exact());

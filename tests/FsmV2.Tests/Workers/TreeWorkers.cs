@@ -89,3 +89,52 @@ public sealed partial class CellWorker : NodeBase, IWorker<NodeSpec, NodeStatus>
         => s.ShutdownRequested || !s.Desired.Run || s.StopRequested ? Goto(State.Stopped, "stop requested")
          : Stay("running");
 }
+
+/// <summary>A leaf that runs one long action while it is Running, counting how many of its runs overlap.</summary>
+[Worker, ChildOf(typeof(LineWorker))]
+public sealed partial class BusyCellWorker : NodeBase, IWorker<NodeSpec, NodeStatus>
+{
+    private static int _running;
+
+    /// <summary>The most runs of <see cref="Process"/> seen at once, across every instance.</summary>
+    public static int MaxConcurrent;
+
+    /// <summary>Runs of <see cref="Process"/> started, across every instance.</summary>
+    public static int Started;
+
+    /// <summary>Runs of <see cref="Process"/> that saw their cancellation, across every instance.</summary>
+    public static int Cancelled;
+
+    [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Working(in Snapshot<NodeSpec, NodeStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Do(Act.Process, "processing");
+
+    [Action(TimeoutMs = 600_000)]
+    static async Task Process(CancellationToken ct)
+    {
+        int now = Interlocked.Increment(ref _running);
+        Interlocked.Increment(ref Started);
+        InterlockedMax(ref MaxConcurrent, now);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref Cancelled);
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+}
