@@ -326,10 +326,12 @@ internal sealed class ChildTree
                 return false;
             }
 
+            var stopped = new Dictionary<string, Task>(StringComparer.Ordinal);
             foreach (string id in plan.ToStop.Concat(plan.ToRestart).Concat(plan.ToRemove).Distinct())
             {
                 Entry e = _entries.First(x => x.Slot.Identity.Id == id);
                 _context.Store.Delete(id);
+                stopped[id] = e.Slot.ActionDone;
                 _ = e.Slot.StopAsync(); // cancels its action: restarted, never duplicated
             }
 
@@ -350,6 +352,7 @@ internal sealed class ChildTree
                 {
                     e.Slot = e.Spec.Start(_context, _parent, now);
                     e.Slot.Variables = e.Spec.Variables;
+                    e.Slot.HoldUntil(stopped[id]);
                     _context.Metrics.Restarted(e.Slot.Identity.WorkerType);
                 }
                 catch (Exception ex)

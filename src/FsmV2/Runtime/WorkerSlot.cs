@@ -26,6 +26,15 @@ internal abstract class WorkerSlot
     /// </summary>
     public bool StopRequested { get; set; }
 
+    /// <summary>Completes when the worker's action in flight (if any) has ended.</summary>
+    public abstract Task ActionDone { get; }
+
+    /// <summary>
+    /// Keeps the worker from deciding until <paramref name="previous"/> completes: a restarted child waits for the
+    /// cancelled action of the instance it replaces, so two runs never overlap.
+    /// </summary>
+    public abstract void HoldUntil(Task previous);
+
     /// <summary>The worst of this worker's circuits, as its parent's health check sees it.</summary>
     public abstract CircuitState Circuit { get; }
 

@@ -36,6 +36,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private InfrastructureHealthChecker? _checker;
     private readonly WorkerSupervision _supervision;
     private long _faultedObservation = -1;
+    private Task? _hold;
     private bool _waitingForChildren;
 
     public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
@@ -84,6 +85,16 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         if (_removed)
         {
             return;
+        }
+
+        if (_hold is not null)
+        {
+            if (!_hold.IsCompleted)
+            {
+                return; // replacing an instance whose cancelled action has not ended yet
+            }
+
+            _hold = null;
         }
 
         bool infrastructureOk = true;
@@ -265,6 +276,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     }
 
     public override CircuitState Circuit => _supervision.Circuit;
+
+    public override Task ActionDone => _actions.Completion;
+
+    public override void HoldUntil(Task previous) => _hold = previous.IsCompleted ? null : previous;
 
     public override bool IsStale(DateTimeOffset now)
     {

@@ -24,7 +24,7 @@ public sealed partial class TemplateRenderer
 
     private readonly FluidParser _parser = new();
     private readonly TemplateOptions _templateOptions;
-    private readonly ConcurrentDictionary<string, ParsedTemplate> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<ParsedTemplate>> _cache = new(StringComparer.Ordinal);
     private readonly int _maxCachedTemplates;
     private long _parseCount;
 
@@ -173,7 +173,7 @@ public sealed partial class TemplateRenderer
     public void ClearCache() => _cache.Clear();
 
     /// <summary>The cached parse of <paramref name="template"/>, if any; for tests.</summary>
-    internal object? CachedParse(string template) => _cache.TryGetValue(template, out var parsed) ? parsed.Template : null;
+    internal object? CachedParse(string template) => _cache.TryGetValue(template, out var parsed) ? parsed.Value.Template : null;
 
     private static bool IsTemplate(string text) =>
         text.Contains("{{", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal);
@@ -182,16 +182,16 @@ public sealed partial class TemplateRenderer
     {
         if (_cache.TryGetValue(template, out var parsed))
         {
-            return parsed;
+            return parsed.Value;
         }
 
-        parsed = Parse(template);
         if (_cache.Count >= _maxCachedTemplates)
         {
             _cache.Clear();
         }
 
-        return _cache.GetOrAdd(template, parsed);
+        // One parse per template even when threads race: only the Lazy that wins the slot runs.
+        return _cache.GetOrAdd(template, static (text, self) => new Lazy<ParsedTemplate>(() => self.Parse(text), LazyThreadSafetyMode.ExecutionAndPublication), this).Value;
     }
 
     private ParsedTemplate Parse(string template)
