@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Communicator.Backend;
 using FsmV2;
 using FsmV2.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace Communicator.Scenario;
 /// </summary>
 internal sealed class ScenarioRunner
 {
-    private const string WorkerId = "communicator";
+    private const string WorkerId = CommunicatorHost.WorkerId;
 
     private readonly ScenarioOptions _options;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -59,26 +60,23 @@ internal sealed class ScenarioRunner
             TokenRefreshMargin = TimeSpan.FromMilliseconds(500),
         };
 
-        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddProvider(_log);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = S(10));
-        builder.Services.AddSingleton(sp => new CommunicatorWorker(http, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommunicatorWorker>>()));
-        builder.Services
-            .AddFsmV2(builder.Configuration, o =>
+        await using WebApplication host = CommunicatorHost.Build(
+            spec,
+            http,
+            _log,
+            o =>
             {
                 o.TickInterval = TimeSpan.FromMilliseconds(50);
                 o.CollectInterval = TimeSpan.FromMilliseconds(100);
                 o.CollectTimeout = TimeSpan.FromSeconds(1);
                 o.StaleAfter = TimeSpan.FromSeconds(2);
                 o.ShutdownTimeout = S(8);
-            })
-            .AddWorker<CommunicatorWorker, CommunicatorSpec, CommunicatorObservation>(WorkerId, spec);
-
-        using IHost host = builder.Build();
+            },
+            S(10));
         _worker = host.Services.GetRequiredService<CommunicatorWorker>();
         _supervisor = host.Services.GetRequiredService<Supervisor>();
         await host.StartAsync(cancel);
+        _log.Print($"metrics: {CommunicatorHost.MetricsUrl(host)} (Prometheus text, while the sample runs)");
         WorkerHandle<CommunicatorSpec, CommunicatorObservation> handle = host.Services.GetRequiredService<HostedWorkers>().Get<CommunicatorSpec, CommunicatorObservation>(WorkerId);
 
         using var traffic = new CancellationTokenSource();

@@ -1,0 +1,141 @@
+using System.Diagnostics.Metrics;
+using BenchmarkDotNet.Attributes;
+using FsmV2.Benchmarks.Workers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FsmV2.Benchmarks;
+
+/// <summary>
+/// What listening costs: one <see cref="Supervisor.Tick"/> over 1,000 <see cref="BlinkWorker"/>s, of which 100
+/// transition on every tick (so the transition log event and the transitions counter fire 100 times per tick),
+/// measured without listeners (<see cref="NullLogger"/>, no <see cref="MeterListener"/>; the baseline) and with
+/// them (a <see cref="MeterListener"/> enabling every instrument of the <c>FsmV2</c> meter, and a logger enabled
+/// at Information whose sink drops what it gets). The Ratio column is the cost of listening.
+/// </summary>
+[MemoryDiagnoser]
+public class ObservabilityBenchmarks
+{
+    /// <summary>Workers under the supervisor.</summary>
+    public const int WorkerCount = 1_000;
+
+    private readonly BlinkPhase _phase = new();
+    private Supervisor _supervisor = null!;
+    private MeterListener? _listener;
+    private PrivateMeterFactory? _meters;
+    private long _measurements;
+
+    [GlobalSetup(Target = nameof(NoListeners))]
+    public void SetupWithout() => Setup(NullLogger.Instance, meterFactory: null);
+
+    [GlobalSetup(Target = nameof(WithListeners))]
+    public void SetupWith()
+    {
+        _meters = new PrivateMeterFactory();
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == FsmV2Telemetry.Name)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _measurements, value));
+        _listener.SetMeasurementEventCallback<int>((_, value, _, _) => Interlocked.Add(ref _measurements, value));
+        _listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _measurements));
+        _listener.Start();
+        Setup(new DroppingLogger(), _meters);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _supervisor.ShutdownAsync().GetAwaiter().GetResult();
+        _listener?.Dispose();
+        _meters?.Dispose();
+    }
+
+    /// <summary>One tick, nothing listening.</summary>
+    [Benchmark(Baseline = true)]
+    public void NoListeners()
+    {
+        _phase.Value++;
+        _supervisor.Tick();
+    }
+
+    /// <summary>One tick, metrics and Information logs enabled.</summary>
+    [Benchmark]
+    public void WithListeners()
+    {
+        _phase.Value++;
+        _supervisor.Tick();
+    }
+
+    private void Setup(ILogger logger, IMeterFactory? meterFactory)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        _supervisor = new Supervisor(new SupervisorOptions(), time, logger, meterFactory: meterFactory);
+        for (int i = 0; i < WorkerCount; i++)
+        {
+            _supervisor.AddWorker($"blink-{i}", new BlinkWorker(_phase), new BlinkConfig(i % 10));
+        }
+
+        // Warm up, then check that exactly a tenth of the workers transitioned on the last tick.
+        for (int i = 0; i < 10; i++)
+        {
+            _phase.Value++;
+            _supervisor.Tick();
+        }
+
+        int on = _supervisor.GetStatus().Count(s => s.State == "On");
+        _phase.Value++;
+        _supervisor.Tick();
+        int switched = Math.Abs(_supervisor.GetStatus().Count(s => s.State == "On") - on);
+        if (switched != WorkerCount / 10)
+        {
+            throw new InvalidOperationException($"Expected {WorkerCount / 10} workers to switch on a tick, saw a net change of {switched}.");
+        }
+
+        if (_listener is not null && Interlocked.Read(ref _measurements) == 0)
+        {
+            throw new InvalidOperationException("The listener saw no measurement: the supervisor's meter is not the one listened to.");
+        }
+    }
+
+    /// <summary>Enabled at Information and above; drops every entry (no formatting, no I/O).</summary>
+    private sealed class DroppingLogger : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+    }
+
+    /// <summary>Meters of this benchmark only, so the listener sees exactly this supervisor's instruments.</summary>
+    private sealed class PrivateMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (Meter meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using FsmV2;
+using FsmV2.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+
+namespace Communicator.Scenario;
+
+/// <summary>
+/// The sample's application host: the FsmV2 supervisor running the <see cref="CommunicatorWorker"/> as a hosted
+/// service, plus OpenTelemetry's Prometheus exporter serving the toolkit's metrics at <c>GET /metrics</c> on a
+/// loopback listener. The supervisor gets the container's <c>IMeterFactory</c> from <c>AddFsmV2</c>; the meter
+/// provider collects the <c>FsmV2</c> meter through <c>AddFsmV2Instrumentation()</c>.
+/// </summary>
+internal static class CommunicatorHost
+{
+    /// <summary>The communicator's worker id.</summary>
+    public const string WorkerId = "communicator";
+
+    /// <summary>The path the Prometheus text is served on.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Builds (does not start) the host.</summary>
+    /// <param name="spec">The communicator's spec.</param>
+    /// <param name="http">The client the communicator talks to the backend with.</param>
+    /// <param name="logs">Where every log line goes (the only provider).</param>
+    /// <param name="configure">Supervisor options.</param>
+    /// <param name="shutdownTimeout">The host's shutdown timeout.</param>
+    /// <param name="url">Where /metrics listens; port 0 picks a free port.</param>
+    /// <param name="services">Adds more services (more workers, for example) before the host is built.</param>
+    public static WebApplication Build(
+        CommunicatorSpec spec,
+        HttpClient http,
+        ILoggerProvider logs,
+        Action<SupervisorOptions> configure,
+        TimeSpan shutdownTimeout,
+        string url = "http://127.0.0.1:0",
+        Action<IServiceCollection>? services = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
+        builder.Services.AddSingleton(sp => new CommunicatorWorker(http, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommunicatorWorker>>()));
+        builder.Services
+            .AddFsmV2(builder.Configuration, configure)
+            .AddWorker<CommunicatorWorker, CommunicatorSpec, CommunicatorObservation>(WorkerId, spec);
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddFsmV2Instrumentation().AddPrometheusExporter());
+        services?.Invoke(builder.Services);
+
+        WebApplication app = builder.Build();
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+
+    /// <summary>The absolute URL of <c>/metrics</c> of a started host.</summary>
+    public static Uri MetricsUrl(WebApplication app)
+    {
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(new Uri(address), MetricsPath);
+    }
+}
