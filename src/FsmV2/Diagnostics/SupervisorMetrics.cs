@@ -26,7 +26,7 @@ internal sealed class SupervisorMetrics
 
     public SupervisorMetrics(IMeterFactory? factory)
     {
-        Meter = factory?.Create(new MeterOptions(FsmV2Telemetry.Name)) ?? SharedMeter;
+        Meter = factory?.Create(new MeterOptions(FsmV2Telemetry.Name) { Version = SharedMeter.Version }) ?? SharedMeter;
         _transitions = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.StateTransitions, description: "State transitions, by worker type and target state.");
         _queued = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionQueued, description: "Actions handed to the action pool.");
         _completed = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionCompleted, description: "Actions that ended, by outcome.");
