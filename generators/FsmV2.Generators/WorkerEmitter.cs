@@ -93,18 +93,23 @@ internal static class WorkerEmitter
     private static void EmitHelpers(SourceWriter w)
     {
         w.Line("/// <summary>Change to <paramref name=\"state\"/>, which this state must declare in [TransitionsTo].</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line("private static global::FsmV2.Next Goto(State state, string reason) => global::FsmV2.Next.ToState((int)state, reason);");
         w.Line();
         w.Line("/// <summary>Keep the current state and do nothing.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line("private static global::FsmV2.Next Stay(string reason) => global::FsmV2.Next.Stay(reason);");
         w.Line();
         w.Line("/// <summary>Keep the current state and run <paramref name=\"action\"/> in the action pool.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line("private static global::FsmV2.Next Do(Act action, string reason) => global::FsmV2.Next.RunAction((int)action, reason);");
         w.Line();
         w.Line("/// <summary>Ask the supervisor to remove this worker (after a shutdown request, from a stopped state).</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line("private static global::FsmV2.Next Remove(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Remove, reason);");
         w.Line();
         w.Line("/// <summary>Ask the supervisor to restart this worker from its initial state.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line("private static global::FsmV2.Next Restart(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Restart, reason);");
         w.Line();
     }

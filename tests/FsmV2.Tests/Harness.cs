@@ -62,12 +62,21 @@ internal sealed class Harness : IAsyncDisposable
         }), new ProbeSpec());
     }
 
-    /// <summary>Waits, without sleeping, for something another thread does.</summary>
-    public static async Task WaitUntil(Func<bool> condition)
+    /// <summary>
+    /// Waits, without sleeping, for something another thread does; fails (rather than hangs) if it has not happened
+    /// after a generous bound.
+    /// </summary>
+    public static async Task WaitUntil(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
     {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
             TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+            if (bound.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException($"Still waiting for {what}");
+            }
+
             await Task.Yield();
         }
     }

@@ -164,6 +164,31 @@ public class HierarchyTests
     }
 
     [Fact]
+    public async Task A_child_that_does_not_leave_within_the_shutdown_timeout_is_stopped_anyway()
+    {
+        await using var h = new Harness();
+        var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: new ChildSpecs<LineWorker>()
+            .Add(StubbornCellWorker.AsChild("stubborn", new NodeSpec()))
+            .Add(CellWorker.AsChild("fine", new NodeSpec()))));
+        h.Step(2);
+
+        line.UpdateSpec(new NodeSpec(Kids: new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("fine", new NodeSpec()))));
+        h.Supervisor.Tick();
+        for (int i = 0; i < 99; i++)
+        {
+            h.Step(); // 9.9 s: still asked to leave, still there
+        }
+
+        Assert.Equal("refusing to leave", h.Supervisor.GetStatus("line/stubborn")!.Reason);
+        h.Step(); // 10 s = ShutdownTimeout
+        h.Supervisor.Tick();
+
+        Assert.Null(h.Supervisor.GetStatus("line/stubborn"));
+        Assert.True(h.Logged("Worker line: child line/stubborn did not reach a removable state within 10000 ms of being asked to leave; stopped anyway"));
+        Assert.Equal("Running", h.Supervisor.GetStatus("line/fine")!.State);
+    }
+
+    [Fact]
     public void Duplicate_child_names_are_refused_naming_the_child()
     {
         var specs = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("twin", new NodeSpec()));

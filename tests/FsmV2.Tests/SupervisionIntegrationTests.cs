@@ -220,8 +220,12 @@ public class SupervisionIntegrationTests
 
         await Harness.WaitUntil(() => Volatile.Read(ref BusyCellWorker.Cancelled) == 1);
         Assert.True(h.Logged("Worker line restarts child line/busy (OneForAll)"));
-        h.Supervisor.Tick(); // the new busy instance starts its own run
-        await Harness.WaitUntil(() => Volatile.Read(ref BusyCellWorker.Started) == 2);
+        // The new busy instance starts its own run once the cancelled one has ended (ticking until then).
+        await Harness.WaitUntil(() =>
+        {
+            h.Supervisor.Tick();
+            return Volatile.Read(ref BusyCellWorker.Started) == 2;
+        });
 
         Assert.Equal(1, BusyCellWorker.MaxConcurrent); // never two runs at once
         Assert.Equal(CircuitState.Closed, line.Status.Circuit);

@@ -182,14 +182,13 @@ public class SupervisorTests
         Assert.Equal("B", handle.Status.State);
 
         sensor.Command = ProbeCommand.Restart;
-        h.Time.Advance(TimeSpan.FromSeconds(1));
+        h.Time.Advance(TimeSpan.FromSeconds(1)); // observed: Restart
+        sensor.Command = ProbeCommand.GotoNext;  // what the collection after the restart will see
         h.Supervisor.Tick();
         Assert.Equal("A", handle.Status.State);
         Assert.Equal(1, handle.Status.RestartCount);
 
-        sensor.Command = ProbeCommand.GotoNext;
-        h.Supervisor.Tick(); // the restart's own observation is not fresh enough until the triggered collection lands
-        await Harness.WaitUntil(() => Volatile.Read(ref sensor.Calls) >= 3); // the restart's collection runs on the thread pool
+        await Harness.WaitUntil(() => handle.Record.Observation.Epoch >= 1); // the restart's collection runs on the thread pool
         h.Supervisor.Tick();
         Assert.Equal("B", handle.Status.State);
     }

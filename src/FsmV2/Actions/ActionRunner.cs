@@ -27,6 +27,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private int _action = -1;
     private TDesired _desired = default!;
     private Run? _current;
+    private bool _cancelPending;
     private TaskCompletionSource _done = Completed();
     private ActionResult[] _history = NoResults;
 
@@ -92,6 +93,10 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
             {
                 run.Cancelled = true;
             }
+            else if (InFlight)
+            {
+                _cancelPending = true; // queued, not started yet: it is cancelled as soon as it starts
+            }
         }
 
         run?.Cancel();
@@ -106,9 +111,19 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         string name = _definition.GetActionName(action);
         TimeSpan timeout = _definition.GetActionTimeout(action) ?? _options.DefaultActionTimeout;
         var run = new Run(this, name, timeout, Volatile.Read(ref _done), _time.GetTimestamp());
+        bool cancelled;
         lock (_gate)
         {
             _current = run;
+            cancelled = _cancelPending;
+            _cancelPending = false;
+            run.Cancelled = cancelled;
+        }
+
+        if (cancelled)
+        {
+            Finish(run, ActionOutcome.Cancelled, null); // its worker was removed or restarted while it waited
+            return;
         }
 
         run.Arm();

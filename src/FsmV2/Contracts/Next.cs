@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace FsmV2;
 
@@ -19,6 +20,7 @@ public readonly struct Next : IEquatable<Next>
 
     private readonly string? _reason;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Next(NextKind kind, int state, int action, Signal signal, string? reason)
     {
         Kind = kind;
@@ -45,18 +47,22 @@ public readonly struct Next : IEquatable<Next>
 
     /// <summary>Keep the current state (for generated code; use the worker's <c>Stay</c> helper).</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Next Stay(string reason) => new(NextKind.Stay, -1, -1, Signal.None, reason);
 
     /// <summary>Go to state <paramref name="state"/> (for generated code; use the worker's <c>Goto</c> helper).</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Next ToState(int state, string reason) => new(NextKind.Goto, state, -1, Signal.None, reason);
 
     /// <summary>Run action <paramref name="action"/> (for generated code; use the worker's <c>Do</c> helper).</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Next RunAction(int action, string reason) => new(NextKind.Do, -1, action, Signal.None, reason);
 
     /// <summary>Signal the supervisor (for generated code; use the worker's <c>Remove</c> or <c>Restart</c> helper).</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Next SignalSupervisor(Signal signal, string reason) => new(NextKind.Signal, -1, -1, signal, reason);
 
     /// <inheritdoc />

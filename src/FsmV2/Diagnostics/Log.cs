@@ -125,4 +125,7 @@ internal static partial class Log
     /// </summary>
     public static IDisposable? WorkerScope(ILogger logger, WorkerIdentity identity) =>
         logger.IsEnabled(LogLevel.Critical) ? WorkerScopeFormatter(logger, identity.Id, identity.WorkerType) : null;
+
+    [LoggerMessage(EventId = 49, Level = LogLevel.Warning, Message = "Worker {ParentId}: child {ChildId} did not reach a removable state within {TimeoutMs} ms of being asked to leave; stopped anyway (its action cancelled)")]
+    public static partial void ChildShutdownTimedOut(ILogger logger, string parentId, string childId, double timeoutMs);
 }

@@ -73,6 +73,7 @@ internal sealed class ChildTree
             if (!entry.Wanted && !entry.Leaving)
             {
                 entry.Leaving = true;
+                entry.LeavingSince = now;
                 Log.ChildRemoving(_context.Logger, _parent.Id, entry.Slot.Identity.Id);
                 entry.Slot.RequestShutdown(cancelAction: false); // graceful: an action in flight finishes first
             }
@@ -172,6 +173,13 @@ internal sealed class ChildTree
             Entry entry = _entries[i];
             entry.Slot.StopRequested = stopChildren || !entry.Spec.Enabled;
             entry.Slot.Tick(now);
+            if (entry.LeavingSince is { } since && !entry.Slot.IsRemoved && now - since >= _context.Options.ShutdownTimeout)
+            {
+                // It did not reach a removable state in time: stopped anyway (its action cancelled), like a shutdown.
+                Log.ChildShutdownTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, _context.Options.ShutdownTimeout.TotalMilliseconds);
+                _ = entry.Slot.StopAsync();
+            }
+
             anyRemoved |= entry.Slot.IsRemoved;
         }
 
@@ -213,13 +221,14 @@ internal sealed class ChildTree
     }
 
     /// <summary>Asks every child to shut down (the parent is leaving).</summary>
-    public void RequestShutdown()
+    public void RequestShutdown(DateTimeOffset now)
     {
         foreach (Entry entry in _entries)
         {
             if (!entry.Leaving)
             {
                 entry.Leaving = true;
+                entry.LeavingSince = now;
                 entry.Slot.RequestShutdown(cancelAction: false);
             }
         }
@@ -378,5 +387,7 @@ internal sealed class ChildTree
         public bool Wanted { get; set; }
 
         public bool Leaving { get; set; }
+
+        public DateTimeOffset? LeavingSince { get; set; }
     }
 }

@@ -192,7 +192,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
                 if (_children is { Count: > 0 })
                 {
                     // Children leave before their parent.
-                    _children.RequestShutdown();
+                    _children.RequestShutdown(now);
                     if (!_waitingForChildren)
                     {
                         _waitingForChildren = true;
@@ -249,7 +249,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
         if (_shutdownRequested)
         {
-            _children.RequestShutdown();
+            _children.RequestShutdown(now);
         }
 
         // State mapping: a parent that is stopped, stopping, asked to stop or leaving wants its children stopped.

@@ -25,18 +25,23 @@ namespace Sample.Pumps
         }
 
         /// <summary>Change to <paramref name="state"/>, which this state must declare in [TransitionsTo].</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::FsmV2.Next Goto(State state, string reason) => global::FsmV2.Next.ToState((int)state, reason);
 
         /// <summary>Keep the current state and do nothing.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::FsmV2.Next Stay(string reason) => global::FsmV2.Next.Stay(reason);
 
         /// <summary>Keep the current state and run <paramref name="action"/> in the action pool.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::FsmV2.Next Do(Act action, string reason) => global::FsmV2.Next.RunAction((int)action, reason);
 
         /// <summary>Ask the supervisor to remove this worker (after a shutdown request, from a stopped state).</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::FsmV2.Next Remove(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Remove, reason);
 
         /// <summary>Ask the supervisor to restart this worker from its initial state.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::FsmV2.Next Restart(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Restart, reason);
 
         /// <summary>States, phases, declared transitions and actions of this worker, as the supervisor reads them.</summary>

@@ -138,3 +138,12 @@ public sealed partial class BusyCellWorker : NodeBase, IWorker<NodeSpec, NodeSta
         }
     }
 }
+
+/// <summary>A leaf that never leaves on its own: asked to shut down, it stays.</summary>
+[Worker, ChildOf(typeof(LineWorker))]
+public sealed partial class StubbornCellWorker : NodeBase, IWorker<NodeSpec, NodeStatus>
+{
+    [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Holding(in Snapshot<NodeSpec, NodeStatus> s)
+        => s.ShutdownRequested ? Stay("refusing to leave") : Stay("holding");
+}
