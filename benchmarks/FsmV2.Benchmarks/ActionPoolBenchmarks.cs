@@ -15,7 +15,9 @@ public class ActionPoolBenchmarks
 
     private readonly ManualResetEventSlim _done = new();
     private ActionPool _pool = null!;
+    private ActionPool _roomy = null!;
     private NoOpAction _action = null!;
+    private NoOpAction _roomyAction = null!;
     private Action _naive = null!;
     private int _remaining;
 
@@ -23,7 +25,9 @@ public class ActionPoolBenchmarks
     public void Setup()
     {
         _pool = new ActionPool(maxConcurrency: Environment.ProcessorCount * 8, queueLength: Actions);
-        _action = new NoOpAction(this);
+        _roomy = new ActionPool(maxConcurrency: Actions, queueLength: 0);
+        _action = new NoOpAction(this, _pool);
+        _roomyAction = new NoOpAction(this, _roomy);
         _naive = () => Finish();
     }
 
@@ -39,7 +43,7 @@ public class ActionPoolBenchmarks
         _done.Wait();
     }
 
-    [Benchmark(OperationsPerInvoke = Actions, Description = "ActionPool")]
+    [Benchmark(OperationsPerInvoke = Actions, Description = "ActionPool, bound 8 per core")]
     public void ActionPool()
     {
         Start();
@@ -48,6 +52,22 @@ public class ActionPoolBenchmarks
             if (_pool.TryEnqueue(_action) == EnqueueResult.QueueFull)
             {
                 throw new InvalidOperationException("The pool's queue is sized for the whole batch.");
+            }
+        }
+
+        _done.Wait();
+    }
+
+    /// <summary>The pool's own cost (counters and the thread-pool hand-off) when its bound is never reached.</summary>
+    [Benchmark(OperationsPerInvoke = Actions, Description = "ActionPool, bound not reached")]
+    public void ActionPoolUnderBound()
+    {
+        Start();
+        for (int i = 0; i < Actions; i++)
+        {
+            if (_roomy.TryEnqueue(_roomyAction) != EnqueueResult.Started)
+            {
+                throw new InvalidOperationException("This pool's bound is sized for the whole batch.");
             }
         }
 
@@ -69,11 +89,11 @@ public class ActionPoolBenchmarks
     }
 
     /// <summary>An action that does nothing but give its slot back, as every action does when it ends.</summary>
-    private sealed class NoOpAction(ActionPoolBenchmarks owner) : IThreadPoolWorkItem
+    private sealed class NoOpAction(ActionPoolBenchmarks owner, ActionPool pool) : IThreadPoolWorkItem
     {
         public void Execute()
         {
-            owner._pool.Release();
+            pool.Release();
             owner.Finish();
         }
     }

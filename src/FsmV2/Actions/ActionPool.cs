@@ -60,12 +60,43 @@ public sealed class ActionPool
         return EnqueueResult.Queued;
     }
 
-    /// <summary>Called by a work item when its action has finished: frees its slot and starts the next waiting one.</summary>
+    /// <summary>
+    /// Called by a work item when its action has finished: frees its slot and runs the waiting ones on this thread
+    /// (no extra thread-pool hop per queued action). A loop, not recursion: a waiting action that completes at once
+    /// and releases again only decrements, and this loop takes the next one.
+    /// </summary>
     internal void Release()
     {
         Interlocked.Decrement(ref _running);
-        DispatchQueued();
+        if (t_draining)
+        {
+            return;
+        }
+
+        t_draining = true;
+        try
+        {
+            while (!_queue.IsEmpty && TryTakeSlot())
+            {
+                if (_queue.TryDequeue(out IThreadPoolWorkItem? next))
+                {
+                    Interlocked.Decrement(ref _queued);
+                    next.Execute();
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _running);
+                }
+            }
+        }
+        finally
+        {
+            t_draining = false;
+        }
     }
+
+    [ThreadStatic]
+    private static bool t_draining;
 
     private bool TryTakeSlot()
     {
