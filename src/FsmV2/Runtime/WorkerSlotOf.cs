@@ -152,18 +152,18 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             Log.ObservationFresh(_logger, Identity.Id, Identity.WorkerType);
         }
 
+        if (!_supervision.Faults.AllowsWork(now))
+        {
+            _supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
+            return;
+        }
+
         var snapshot = new Snapshot<TDesired, TObserved>(
             _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions.History)
         {
             StopRequested = StopRequested,
             Children = children,
         };
-
-        if (!_supervision.Faults.AllowsWork(now))
-        {
-            _supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
-            return;
-        }
 
         Next next;
         try
