@@ -161,6 +161,36 @@ public class SupervisionIntegrationTests
         Assert.Equal("Running", Status(h, "line/steady").State);
     }
 
+    [Fact]
+    public async Task A_failing_sanity_check_opens_a_parents_infrastructure_circuit_until_it_passes()
+    {
+        var broker = new BrokerCheck();
+        await using var h = new Harness(Exact(o => o.SanityChecks = [broker]));
+        var specs = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("c1", new NodeSpec()));
+        var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
+        h.Step(2);
+        Assert.Equal(CircuitState.Closed, line.Status.Circuit);
+
+        broker.Reachable = false;
+        h.Step();
+        Assert.Equal(CircuitState.Open, line.Status.Circuit);
+        Assert.True(h.Logged("Circuit OPEN for line (LineWorker); error scope Infrastructure: sanity check broker: broker unreachable"));
+
+        broker.Reachable = true;
+        h.Time.Advance(TimeSpan.FromSeconds(1)); // the probe: the check passes again
+        h.Supervisor.Tick();
+        Assert.Equal(CircuitState.Closed, line.Status.Circuit);
+    }
+
+    private sealed class BrokerCheck : ISanityCheck
+    {
+        public bool Reachable { get; set; } = true;
+
+        public string Name => "broker";
+
+        public HealthResult Check(DateTimeOffset now) => Reachable ? HealthResult.Healthy : HealthResult.Unhealthy("broker unreachable");
+    }
+
     [Theory]
     [InlineData(RestartStrategy.OneForOne, "b", "b")]
     [InlineData(RestartStrategy.OneForAll, "b", "a,b,c")]

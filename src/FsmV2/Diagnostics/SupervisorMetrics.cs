@@ -23,6 +23,8 @@ internal sealed class SupervisorMetrics
     private readonly Counter<long> _collectorErrors;
     private readonly Histogram<double> _reconcile;
     private readonly Counter<long> _restarts;
+    private readonly Counter<long> _escalations;
+    private readonly Counter<long> _recoveries;
 
     public SupervisorMetrics(IMeterFactory? factory)
     {
@@ -36,16 +38,13 @@ internal sealed class SupervisorMetrics
         _collectorErrors = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.CollectorErrors, description: "Failed or timed-out collections.");
         _reconcile = Meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.ReconciliationDuration, unit: "s", description: "Full reconciles of a parent's children.");
         _restarts = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Restarts, description: "Worker restarts.");
-        Escalations = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Escalations, description: "Escalations to a parent or to operators.");
-        Recoveries = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.InfrastructureRecovery, description: "Circuits closed again after a failure.");
+        _escalations = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Escalations, description: "Escalations to a parent or to operators.");
+        _recoveries = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.InfrastructureRecovery, description: "Circuits closed again after a failure.");
         TemplateRendering = Meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.TemplateRenderingDuration, unit: "s", description: "Rendering one child's templated spec.");
     }
 
     public Meter Meter { get; }
 
-    public Counter<long> Escalations { get; }
-
-    public Counter<long> Recoveries { get; }
 
     public Histogram<double> TemplateRendering { get; }
 
@@ -114,6 +113,22 @@ internal sealed class SupervisorMetrics
         if (_reconcile.Enabled)
         {
             _reconcile.Record(duration.TotalSeconds, new TagList { { "worker_type", workerType } });
+        }
+    }
+
+    public void Escalated(string workerType, ErrorScope scope)
+    {
+        if (_escalations.Enabled)
+        {
+            _escalations.Add(1, new TagList { { "worker_type", workerType }, { "scope", scope == ErrorScope.Infrastructure ? "infrastructure" : "worker" } });
+        }
+    }
+
+    public void Recovered(string workerType)
+    {
+        if (_recoveries.Enabled)
+        {
+            _recoveries.Add(1, new TagList { { "worker_type", workerType } });
         }
     }
 

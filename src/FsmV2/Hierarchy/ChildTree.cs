@@ -93,6 +93,7 @@ internal sealed class ChildTree
 
     private void ReconcileOne(ChildSpec spec, DateTimeOffset now)
     {
+        _byName.TryGetValue(spec.Name, out Entry? existing);
         try
         {
             spec.Prepare(_context, _parent, _inherited!);
@@ -101,17 +102,15 @@ internal sealed class ChildTree
         {
             // A template that does not render or a spec that cannot be read: this child keeps its previous spec (or
             // is not started); the parent and the other children go on.
-            _byName.TryGetValue(spec.Name, out Entry? current);
-            if (current is not null)
+            if (existing is not null)
             {
-                current.Wanted = true;
+                existing.Wanted = true;
             }
 
             Log.ChildSpecInvalid(_context.Logger, ex, _parent.Id, spec.Name, ex.Message);
             return;
         }
 
-        _byName.TryGetValue(spec.Name, out Entry? existing);
         if (existing is null)
         {
             WorkerSlot slot;
@@ -146,7 +145,6 @@ internal sealed class ChildTree
                 try
                 {
                     spec.Apply(existing.Slot, now);
-                    existing.Slot.Variables = spec.Variables;
                     existing.Spec = spec;
                     Log.ChildUpdated(_context.Logger, _parent.Id, existing.Slot.Identity.Id);
                 }

@@ -43,7 +43,7 @@ public sealed class Supervisor : IAsyncDisposable
         ActionPool pool = actionPool ?? ActionPool.Shared;
         var metrics = new SupervisorMetrics(meterFactory);
         metrics.Observe(openCircuits: () => GetStatus().Count(s => s.Circuit != CircuitState.Closed), children: CountChildren, pool);
-        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics);
+        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks));
     }
 
     /// <summary>The identity, desired and observed state of every worker.</summary>
@@ -128,15 +128,14 @@ public sealed class Supervisor : IAsyncDisposable
     }
 
     /// <summary>Totals over every worker and child: supervised, running, failed (circuit not closed) and restarts.</summary>
-    public SupervisionTotals GetTotals()
-    {
-        IReadOnlyList<WorkerStatus> all = GetStatus();
-        return new SupervisionTotals(
+    public SupervisionTotals GetTotals() => Totals(GetStatus());
+
+    private static SupervisionTotals Totals(IReadOnlyList<WorkerStatus> all) =>
+        new(
             all.Count,
             all.Count(s => s.Phase is LifecyclePhase.RunningHealthy or LifecyclePhase.RunningDegraded),
             all.Count(s => s.Circuit != CircuitState.Closed),
             all.Sum(s => s.RestartCount));
-    }
 
     /// <summary>
     /// The supervision tree as text, one worker per line, indented by depth: id, type, state and phase, circuit,
@@ -145,7 +144,8 @@ public sealed class Supervisor : IAsyncDisposable
     public string PrintTree()
     {
         var text = new System.Text.StringBuilder();
-        foreach (WorkerStatus s in GetStatus())
+        IReadOnlyList<WorkerStatus> all = GetStatus();
+        foreach (WorkerStatus s in all)
         {
             int depth = s.Id.Count(c => c == '/');
             string name = depth == 0 ? s.Id : s.Id[(s.Id.LastIndexOf('/') + 1)..];
@@ -168,7 +168,7 @@ public sealed class Supervisor : IAsyncDisposable
             text.Append('\n');
         }
 
-        GetTotals().AppendTo(text);
+        Totals(all).AppendTo(text);
         return text.ToString();
     }
 

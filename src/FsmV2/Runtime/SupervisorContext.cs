@@ -3,4 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace FsmV2;
 
 /// <summary>What every worker slot of one supervisor shares: where it stores, runs actions, reads time and logs.</summary>
-internal sealed record SupervisorContext(TriangularStore Store, ActionPool Pool, TimeProvider Time, SupervisorOptions Options, ILogger Logger, SupervisorMetrics Metrics);
+internal sealed record SupervisorContext(
+    TriangularStore Store,
+    ActionPool Pool,
+    TimeProvider Time,
+    SupervisorOptions Options,
+    ILogger Logger,
+    SupervisorMetrics Metrics,
+    InfrastructureHealthChecker HealthChecker);

@@ -48,6 +48,12 @@ public sealed class SupervisorOptions
     /// <summary>How many child restarts within a window a parent tolerates before it escalates. Default 3 in 60 s.</summary>
     public RestartIntensityOptions RestartIntensity { get; set; } = new();
 
+    /// <summary>
+    /// Extra checks every parent's infrastructure check runs after checking its children (for example "the
+    /// broker is reachable"); a failing check opens the parent's infrastructure circuit. None by default.
+    /// </summary>
+    public IReadOnlyList<ISanityCheck> SanityChecks { get; set; } = [];
+
     /// <summary>How often an open circuit logs its heartbeat. Default 10 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -72,6 +78,7 @@ public sealed class SupervisorOptions
         }
 
         ArgumentNullException.ThrowIfNull(Circuit, nameof(Circuit));
+        ArgumentNullException.ThrowIfNull(SanityChecks, nameof(SanityChecks));
         ArgumentNullException.ThrowIfNull(RestartIntensity, nameof(RestartIntensity));
         Circuit.Validate();
         RestartIntensity.Validate();

@@ -20,7 +20,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private readonly WorkerRecord<TDesired, TObserved> _record;
     private readonly CollectorLoop<TDesired, TObserved> _collector;
     private readonly ActionRunner<TDesired, TObserved> _actions;
-    private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
 
@@ -33,7 +32,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private long _lastRefused = -1;
     private int _restarts;
     private ChildTree? _children;
-    private InfrastructureHealthChecker? _checker;
     private readonly WorkerSupervision _supervision;
     private long _faultedObservation = -1;
     private Task? _hold;
@@ -45,7 +43,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _definition = machine.Definition;
         _record = record;
         _context = context;
-        _time = context.Time;
         _options = context.Options;
         _logger = context.Logger;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
@@ -225,7 +222,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             }
 
             _children = new ChildTree(_context, Identity, () => Variables ?? (_record.Desired as IHasVariables)?.Variables ?? VariableBundle.Empty);
-            _checker = new InfrastructureHealthChecker();
         }
 
         // Infrastructure circuit: while open, no reconcile (derive) and no decisions; when its delay has passed,
@@ -238,7 +234,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             // Restart intensity exceeded: this worker fails itself, so its parent (or an operator) takes over.
             infrastructure.RecordFailure("restart intensity exceeded", now);
             _supervision.Faults.Trip("restart intensity of its children exceeded");
-            _context.Metrics.Escalations.Add(1, new System.Diagnostics.TagList { { "worker_type", Identity.WorkerType }, { "scope", "infrastructure" } });
+            _context.Metrics.Escalated(Identity.WorkerType, ErrorScope.Infrastructure);
             allows = false;
         }
 
@@ -259,10 +255,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
         if (!_shutdownRequested)
         {
-            HealthResult health = _children.CheckHealth(_checker!, now);
+            HealthResult health = _children.CheckHealth(_context.HealthChecker, now);
             if (!health.IsHealthy && (infrastructure.State == CircuitState.Closed || probing))
             {
-                infrastructure.RecordFailure($"child {health.ChildId}: {health.Reason}", now);
+                string what = health.ChildId is { } child ? $"child {child}" : $"sanity check {health.CheckName}";
+                infrastructure.RecordFailure($"{what}: {health.Reason}", now);
             }
             else if (health.IsHealthy && infrastructure.State == CircuitState.HalfOpen)
             {
@@ -281,11 +278,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     public override void HoldUntil(Task previous) => _hold = previous.IsCompleted ? null : previous;
 
-    public override bool IsStale(DateTimeOffset now)
-    {
-        Observation<TObserved> observation = _record.Observation;
-        return observation.HasValue && now - observation.CollectedAt > _options.StaleAfter;
-    }
+    public override bool IsStale(DateTimeOffset now) => IsStale(_record.Observation, now);
+
+    /// <summary>Observed at least once, and that observation is older than <see cref="SupervisorOptions.StaleAfter"/>.</summary>
+    private bool IsStale(Observation<TObserved> observation, DateTimeOffset now) =>
+        observation.HasValue && now - observation.CollectedAt > _options.StaleAfter;
 
     public override void RecordFault(Exception error, string where, DateTimeOffset now) => _supervision.Fault(error, where, now);
 
@@ -300,8 +297,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return ChildCondition.Stopped;
         }
 
-        bool stale = !observation.HasValue || now - observation.CollectedAt > _options.StaleAfter;
-        if (phase == LifecyclePhase.RunningDegraded || stale || observation.Error is not null)
+        if (phase == LifecyclePhase.RunningDegraded || !observation.HasValue || IsStale(observation, now) || observation.Error is not null)
         {
             return ChildCondition.Unhealthy;
         }
@@ -419,7 +415,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             _actions.CurrentAction,
             history.Count > 0 ? history[^1] : null,
             observation.HasValue ? observation.CollectedAt : null,
-            observation.HasValue && now - observation.CollectedAt > _options.StaleAfter,
+            IsStale(observation, now),
             observation.Error,
             _shutdownRequested,
             _restarts,

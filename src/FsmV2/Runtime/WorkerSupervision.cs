@@ -112,7 +112,7 @@ internal sealed class WorkerSupervision
                 if (OperatorMessages.IsEscalation(change, breaker.Options.MaxAttempts))
                 {
                     EscalationMessage message = OperatorMessages.Escalation(_identity.Id, scope, breaker.Statistics, now);
-                    _context.Metrics.Escalations.Add(1, new System.Diagnostics.TagList { { "worker_type", _identity.WorkerType }, { "scope", ScopeName(scope) } });
+                    _context.Metrics.Escalated(_identity.WorkerType, scope);
                     Log.Escalation(logger, _identity.Id, _identity.WorkerType, scope, message.Attempts, message.Downtime.TotalSeconds, message.RunbookSection, string.Join(" | ", message.Steps));
                 }
 
@@ -121,15 +121,13 @@ internal sealed class WorkerSupervision
                 _heartbeat.Reset();
                 if (scope == ErrorScope.Infrastructure)
                 {
-                    _context.Metrics.Recoveries.Add(1, new System.Diagnostics.TagList { { "worker_type", _identity.WorkerType } });
+                    _context.Metrics.Recovered(_identity.WorkerType);
                 }
 
                 Log.CircuitClosed(logger, _identity.Id, _identity.WorkerType, scope, change.Reason);
                 break;
         }
     }
-
-    private static string ScopeName(ErrorScope scope) => scope == ErrorScope.Infrastructure ? "infrastructure" : "worker";
 
     private static string Impact(ErrorScope scope) => scope == ErrorScope.Infrastructure
         ? "this worker and its subtree: no reconcile, decisions or actions until recovery; collectors keep running"
