@@ -83,13 +83,19 @@ internal sealed class Harness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Task shutdown = Supervisor.ShutdownAsync();
+        await ShutDown(Supervisor);
+        Meters.Dispose();
+    }
+
+    /// <summary>Shuts <paramref name="supervisor"/> (on this harness's clock) down, advancing fake time past its deadline.</summary>
+    public async Task ShutDown(Supervisor supervisor)
+    {
+        Task shutdown = supervisor.ShutdownAsync();
         for (int i = 0; i < 200 && !shutdown.IsCompleted; i++)
         {
             Time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
         await shutdown;
-        Meters.Dispose();
     }
 }

@@ -21,11 +21,43 @@ public class TelemetryTests
 
         h.Supervisor.Tick();
 
+        transitions.RecordObservableInstruments(); // counted on the tick, read when a listener collects
         var m = Assert.Single(transitions.GetMeasurementSnapshot());
         Assert.Equal(1, m.Value);
         Assert.Equal("PumpWorker", m.Tags["worker_type"]);
         Assert.Equal("Starting", m.Tags["state"]);
         Assert.False(m.Tags.ContainsKey("worker_id")); // ids are unbounded: logs and traces carry them
+    }
+
+    [Fact]
+    public async Task Supervisors_sharing_a_meter_report_sums_and_one_that_shut_down_keeps_its_count_but_leaves_the_gauges()
+    {
+        await using var h = new Harness();
+        using var transitions = Collect<long>(h, FsmV2Telemetry.Instruments.StateTransitions);
+        using var children = Collect<int>(h, FsmV2Telemetry.Instruments.ChildrenCount);
+        var second = new Supervisor(Harness.DefaultOptions, h.Time, h.Logger, h.Pool, h.Meters);
+        h.Supervisor.AddWorker("pump", new PumpWorker(), new PumpConfig());
+        second.AddWorker("pump", new PumpWorker(), new PumpConfig());
+        var two = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("a", new NodeSpec())).Add(CellWorker.AsChild("b", new NodeSpec()));
+        second.AddWorker("line", new LineWorker(), new NodeSpec(Kids: two));
+        h.Supervisor.Tick();
+        for (int i = 0; i < 3; i++)
+        {
+            second.Tick();
+        }
+
+        transitions.RecordObservableInstruments();
+        children.RecordObservableInstruments();
+        Assert.Equal(2, StartingPumps());
+        Assert.Equal(2, children.LastMeasurement?.Value); // the second supervisor's line; the first has no children
+
+        await h.ShutDown(second);
+        transitions.RecordObservableInstruments();
+        children.RecordObservableInstruments();
+        Assert.Equal(2, StartingPumps()); // a counter never goes down
+        Assert.Equal(0, children.LastMeasurement?.Value); // only the live supervisor is left in the gauge
+
+        long StartingPumps() => transitions.GetMeasurementSnapshot().Last(m => (string?)m.Tags["worker_type"] == "PumpWorker" && (string?)m.Tags["state"] == "Starting").Value;
     }
 
     [Fact]
@@ -77,6 +109,24 @@ public class TelemetryTests
         Assert.Equal(1, children.LastMeasurement?.Value);
         Assert.Equal(2, reconciles.GetMeasurementSnapshot().Count);
         Assert.Equal("LineWorker", reconciles.LastMeasurement?.Tags["worker_type"]);
+    }
+
+    [Fact]
+    public async Task Rendering_a_templated_child_is_timed_by_child_type_once_per_changed_render()
+    {
+        await using var h = new Harness();
+        using var renders = Collect<double>(h, FsmV2Telemetry.Instruments.TemplateRenderingDuration);
+        var variables = new VariableBundle(user: new Dictionary<string, object?> { ["plant"] = "acme-1" }, global: new Dictionary<string, object?> { ["region"] = "eu" });
+        h.Supervisor.AddWorker("site", new SiteWorker(), SiteWorker.With(variables, "{{ plant }}/{{ cell }}"));
+        h.Step(3);
+
+        var measurements = renders.GetMeasurementSnapshot();
+        Assert.Equal(["AreaWorker", "LeafWorker"], measurements.Select(m => (string?)m.Tags["worker_type"]).Distinct().Order());
+        Assert.All(measurements, m => Assert.True(m.Value >= 0));
+        int afterStart = measurements.Count;
+
+        h.Step(3); // nothing changed: reconcile is gated by the desired version, so nothing is rendered again
+        Assert.Equal(afterStart, renders.GetMeasurementSnapshot().Count);
     }
 
     [Fact]

@@ -2,16 +2,27 @@ using System.Diagnostics.Metrics;
 
 namespace FsmV2.Tests;
 
-/// <summary>An <see cref="IMeterFactory"/> whose meters carry it as their scope, so a test collects only its own.</summary>
+/// <summary>
+/// An <see cref="IMeterFactory"/> whose meters carry it as their scope, so a test collects only its own. Like a
+/// host's factory, it hands out one meter per name and version, so supervisors created with it share a meter.
+/// </summary>
 internal sealed class TestMeterFactory : IMeterFactory
 {
     private readonly List<Meter> _meters = [];
 
     public Meter Create(MeterOptions options)
     {
-        var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Tags = options.Tags, Scope = this });
-        _meters.Add(meter);
-        return meter;
+        lock (_meters)
+        {
+            Meter? meter = _meters.Find(m => m.Name == options.Name && m.Version == options.Version);
+            if (meter is null)
+            {
+                meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Tags = options.Tags, Scope = this });
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
     }
 
     public void Dispose()

@@ -14,7 +14,9 @@ internal sealed class SupervisorMetrics
     private static readonly Meter SharedMeter = new(FsmV2Telemetry.Name, typeof(SupervisorMetrics).Assembly.GetName().Version?.ToString(3));
     private static readonly string[] OutcomeNames = Enum.GetNames<ActionOutcome>().Select(n => n.ToLowerInvariant()).ToArray();
 
-    private readonly Counter<long> _transitions;
+    private readonly ObservedInstruments _observed;
+    private readonly Dictionary<WorkerDefinition, long[]> _transitionCounts = [];
+    private ObservedInstruments.GaugeSource? _gauges;
     private readonly Counter<long> _queued;
     private readonly Counter<long> _completed;
     private readonly Counter<long> _timeouts;
@@ -29,7 +31,7 @@ internal sealed class SupervisorMetrics
     public SupervisorMetrics(IMeterFactory? factory)
     {
         Meter = factory?.Create(new MeterOptions(FsmV2Telemetry.Name) { Version = SharedMeter.Version }) ?? SharedMeter;
-        _transitions = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.StateTransitions, description: "State transitions, by worker type and target state.");
+        _observed = ObservedInstruments.For(Meter);
         _queued = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionQueued, description: "Actions handed to the action pool.");
         _completed = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionCompleted, description: "Actions that ended, by outcome.");
         _timeouts = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionTimeout, description: "Actions cancelled by their timeout.");
@@ -48,20 +50,37 @@ internal sealed class SupervisorMetrics
 
     public Histogram<double> TemplateRendering { get; }
 
-    /// <summary>Registers the gauges that read a supervisor's live state when a listener collects.</summary>
+    /// <summary>Reports this supervisor's live state through the meter's gauges until <see cref="StopObserving"/>.</summary>
     public void Observe(Func<int> openCircuits, Func<int> children, ActionPool pool)
     {
-        Meter.CreateObservableGauge(FsmV2Telemetry.Instruments.CircuitOpen, openCircuits, description: "Workers whose circuit is open.");
-        Meter.CreateObservableGauge(FsmV2Telemetry.Instruments.ChildrenCount, children, description: "Live child workers.");
-        Meter.CreateObservableGauge(FsmV2Telemetry.Instruments.WorkerPoolUtilization, () => (double)pool.Running / pool.MaxConcurrency, description: "Running actions divided by the pool's concurrency.");
-        Meter.CreateObservableGauge(FsmV2Telemetry.Instruments.ActionQueueDepth, () => pool.Queued, description: "Actions waiting for a pool slot.");
+        _gauges = new ObservedInstruments.GaugeSource(openCircuits, children, pool);
+        _observed.AddGauges(_gauges);
     }
 
-    public void Transition(string workerType, string toState)
+    /// <summary>Takes this supervisor out of the gauges (it shut down); its transition counts stay.</summary>
+    public void StopObserving()
     {
-        if (_transitions.Enabled)
+        if (_gauges is not null)
         {
-            _transitions.Add(1, new TagList { { "worker_type", workerType }, { "state", toState } });
+            _observed.RemoveGauges(_gauges);
+        }
+    }
+
+    /// <summary>
+    /// The transition counts of one worker type under this supervisor, indexed by target state: a slot adds one
+    /// to <c>counts[to]</c> per transition, on the tick (see <see cref="ObservedInstruments"/>).
+    /// </summary>
+    public long[] TransitionCounts(WorkerDefinition definition)
+    {
+        lock (_transitionCounts)
+        {
+            if (!_transitionCounts.TryGetValue(definition, out long[]? counts))
+            {
+                counts = _observed.AddTransitionCounts(definition);
+                _transitionCounts.Add(definition, counts);
+            }
+
+            return counts;
         }
     }
 

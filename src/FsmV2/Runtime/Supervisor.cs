@@ -244,6 +244,18 @@ public sealed class Supervisor : IAsyncDisposable
     /// </summary>
     public async Task ShutdownAsync(CancellationToken ct = default)
     {
+        try
+        {
+            await StopAllAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _context.Metrics.StopObserving();
+        }
+    }
+
+    private async Task StopAllAsync(CancellationToken ct)
+    {
         _shuttingDown = true;
         WorkerSlot[] slots = _slots;
         Log.ShutdownRequested(_logger, slots.Length);

@@ -22,6 +22,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private readonly ActionRunner<TDesired, TObserved> _actions;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
+    private readonly long[] _transitionCounts;
 
     private int _state;
     private string _reason = "added";
@@ -45,6 +46,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _context = context;
         _options = context.Options;
         _logger = context.Logger;
+        _transitionCounts = context.Metrics.TransitionCounts(_definition);
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = _definition.InitialState;
         _supervision = new WorkerSupervision(record.Identity, context);
@@ -336,8 +338,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
         _lastRefused = -1;
         _state = to;
+        _transitionCounts[to]++; // one writer: the tick (ObservedInstruments)
         Log.Transition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
-        _context.Metrics.Transition(Identity.WorkerType, _definition.GetStateName(to));
     }
 
     private void StartAction(in Next next)
