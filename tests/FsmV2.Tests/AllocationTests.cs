@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using FsmV2.Tests.Workers;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FsmV2.Tests;
@@ -31,6 +33,57 @@ public class AllocationTests
         Assert.Equal(102, supervisor.TickCount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Ticks_that_transition_every_worker_allocate_nothing_with_or_without_listeners(bool listening)
+    {
+        const int Workers = 100;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var meters = new TestMeterFactory();
+        using var listener = new MeterListener();
+        long measured = 0;
+        var logger = new DroppingLogger(listening);
+        if (listening)
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == meters)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            {
+                if (instrument.Name == FsmV2Telemetry.Instruments.StateTransitions)
+                {
+                    measured += value;
+                }
+            });
+            listener.Start();
+        }
+
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time, logger, new ActionPool(4, 100), meters);
+        for (int i = 0; i < Workers; i++)
+        {
+            supervisor.AddWorker($"toggle-{i}", new ToggleWorker(), new ToggleSpec());
+        }
+
+        supervisor.Tick(); // warm-up: JIT, first transitions
+        supervisor.Tick();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            supervisor.Tick();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(listening ? 102 * Workers : 0, logger.Transitions);
+        listener.RecordObservableInstruments();
+        Assert.Equal(listening ? 102 * Workers : 0, measured);
+    }
+
     [Fact]
     public void Deciding_through_the_generated_adapter_allocates_nothing()
     {
@@ -50,5 +103,24 @@ public class AllocationTests
         Assert.Equal(NextKind.Goto, next.Kind);
         Assert.Equal((int)PumpWorker.State.Running, next.State);
         Assert.True(pump.Definition.IsDeclared(state, next.State));
+    }
+
+    /// <summary>Enabled at Information when <c>enabled</c>; counts transition events and drops everything.</summary>
+    private sealed class DroppingLogger(bool enabled) : ILogger
+    {
+        public int Transitions { get; private set; }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => enabled && logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Name == "Transition")
+            {
+                Transitions++;
+            }
+        }
     }
 }
