@@ -17,6 +17,17 @@ internal sealed class Harness : IAsyncDisposable
         ShutdownTimeout = TimeSpan.FromSeconds(10),
     };
 
+    /// <summary>The default options with exponential backoff 1 s, 2 s, 4 s … and no jitter, so retry times and downtimes are exact.</summary>
+    public static SupervisorOptions ExactBackoff(Action<SupervisorOptions>? configure = null)
+    {
+        SupervisorOptions options = DefaultOptions.Clone();
+        options.Circuit.Backoff.Jitter = JitterMode.None;
+        options.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(1);
+        options.Circuit.Backoff.Multiplier = 2;
+        configure?.Invoke(options);
+        return options;
+    }
+
     public Harness(SupervisorOptions? options = null, ActionPool? pool = null)
     {
         Pool = pool ?? new ActionPool(maxConcurrency: 4, queueLength: 100);

@@ -8,23 +8,12 @@ public class SupervisionIntegrationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Exponential backoff 1 s, 2 s, 4 s … without jitter, so retry times are exact.</summary>
-    private static SupervisorOptions Exact(Action<SupervisorOptions>? configure = null)
-    {
-        SupervisorOptions options = Harness.DefaultOptions.Clone();
-        options.Circuit.Backoff.Jitter = JitterMode.None;
-        options.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(1);
-        options.Circuit.Backoff.Multiplier = 2;
-        configure?.Invoke(options);
-        return options;
-    }
-
     private static WorkerStatus Status(Harness h, string id) => h.Supervisor.GetStatus(id)!;
 
     [Fact]
     public async Task Repeated_faults_open_the_workers_circuit_and_it_stops_deciding_while_its_collector_keeps_collecting()
     {
-        await using var h = new Harness(Exact(o => o.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(5)));
+        await using var h = new Harness(Harness.ExactBackoff(o => o.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(5)));
         var sensor = new ProbeSensor(ProbeCommand.Throw);
         var handle = h.Supervisor.AddWorker("p", new ProbeWorker(sensor), new ProbeSpec());
 
@@ -56,7 +45,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task A_failed_probe_reopens_the_circuit_with_the_next_longer_delay()
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         var handle = h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Throw)), new ProbeSpec());
         h.Supervisor.Tick();
         h.Supervisor.Tick();
@@ -82,7 +71,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task An_operator_is_warned_one_attempt_before_escalation_and_the_escalation_carries_runbook_steps()
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Throw)), new ProbeSpec());
         for (int i = 0; i < 3; i++)
         {
@@ -103,7 +92,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task A_heartbeat_is_logged_while_a_circuit_is_open_at_most_every_ten_seconds()
     {
-        SupervisorOptions options = Exact(o => o.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(60));
+        SupervisorOptions options = Harness.ExactBackoff(o => o.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(60));
         await using var h = new Harness(options);
         h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Throw)), new ProbeSpec());
         for (int i = 0; i < 3; i++)
@@ -125,7 +114,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task A_failed_child_opens_its_parents_infrastructure_circuit_and_is_restarted_at_the_backoff_time()
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         int created = 0;
         var first = new CellWorker();
         var specs = new ChildSpecs<LineWorker>()
@@ -165,7 +154,7 @@ public class SupervisionIntegrationTests
     public async Task A_failing_sanity_check_opens_a_parents_infrastructure_circuit_until_it_passes()
     {
         var broker = new BrokerCheck();
-        await using var h = new Harness(Exact(o => o.SanityChecks = [broker]));
+        await using var h = new Harness(Harness.ExactBackoff(o => o.SanityChecks = [broker]));
         var specs = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("c1", new NodeSpec()));
         var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
         h.Step(2);
@@ -197,7 +186,7 @@ public class SupervisionIntegrationTests
     [InlineData(RestartStrategy.RestForOne, "b", "b,c")]
     public async Task Restart_strategies_restart_the_children_OTP_restarts(RestartStrategy strategy, string failing, string expected)
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         var starts = new Dictionary<string, int>();
         var instances = new Dictionary<string, CellWorker>();
         Func<CellWorker> Factory(string name) => () =>
@@ -232,7 +221,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task A_child_restarted_while_its_action_is_in_flight_has_it_cancelled_not_duplicated()
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         var flaky = new CellWorker();
         var specs = new ChildSpecs<LineWorker>()
             .Add(BusyCellWorker.AsChild("busy", new NodeSpec()))
@@ -265,7 +254,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task A_temporary_child_is_never_restarted_even_as_a_bystander()
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         var failing = new CellWorker();
         int temporaryStarts = 0;
         var specs = new ChildSpecs<LineWorker>()
@@ -289,7 +278,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task Exceeding_the_restart_intensity_escalates_to_the_parents_own_circuit()
     {
-        await using var h = new Harness(Exact(o => o.RestartIntensity.MaxRestarts = 2));
+        await using var h = new Harness(Harness.ExactBackoff(o => o.RestartIntensity.MaxRestarts = 2));
         var specs = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("doomed", new NodeSpec(), () => new CellWorker { Fails = true }));
         var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
 
@@ -307,7 +296,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task An_action_in_flight_when_the_circuit_opens_completes_and_is_counted()
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         var gate = new TaskCompletionSource();
         var started = new TaskCompletionSource();
         var sensor = new ProbeSensor(ProbeCommand.Work);
@@ -337,7 +326,7 @@ public class SupervisionIntegrationTests
     [Fact]
     public async Task The_supervision_tree_prints_with_state_circuit_and_totals()
     {
-        await using var h = new Harness(Exact());
+        await using var h = new Harness(Harness.ExactBackoff());
         var specs = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("c1", new NodeSpec())).Add(CellWorker.AsChild("c2", new NodeSpec()));
         h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
         h.Step(3);

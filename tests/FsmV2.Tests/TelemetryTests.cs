@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FsmV2.Tests.Workers;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
@@ -127,6 +128,99 @@ public class TelemetryTests
 
         h.Step(3); // nothing changed: reconcile is gated by the desired version, so nothing is rendered again
         Assert.Equal(afterStart, renders.GetMeasurementSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task A_circuit_that_opens_and_recovers_shows_in_the_gauge_the_recovery_counter_and_the_log_fields()
+    {
+        await using var h = new Harness(Harness.ExactBackoff());
+        using var open = Collect<int>(h, FsmV2Telemetry.Instruments.CircuitOpen);
+        using var recoveries = Collect<long>(h, FsmV2Telemetry.Instruments.InfrastructureRecovery);
+        int created = 0;
+        var first = new CellWorker();
+        var specs = new ChildSpecs<LineWorker>()
+            .Add(CellWorker.AsChild("flaky", new NodeSpec(), () => Interlocked.Increment(ref created) == 1 ? first : new CellWorker()))
+            .Add(CellWorker.AsChild("steady", new NodeSpec()));
+        h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
+        h.Step(3);
+        open.RecordObservableInstruments();
+        Assert.Equal(0, open.LastMeasurement?.Value);
+
+        first.Fails = true; // three collector faults open the child's circuit, which opens its parent's
+        for (int i = 0; i < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            h.Supervisor.Tick();
+        }
+
+        open.RecordObservableInstruments();
+        Assert.Equal(2, open.LastMeasurement?.Value); // line/flaky (its faults) and line (its infrastructure)
+        var opened = Assert.Single(h.Logs, r => r.Message.StartsWith("Circuit OPEN for line (", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, opened.Level);
+        Assert.Equal("line", opened.GetStructuredStateValue("WorkerId"));
+        Assert.Equal("Infrastructure", opened.GetStructuredStateValue("Scope"));
+        Assert.Equal("1", opened.GetStructuredStateValue("Attempt"));
+        Assert.Equal("5", opened.GetStructuredStateValue("MaxAttempts"));
+        Assert.Equal(1.0, double.Parse(opened.GetStructuredStateValue("RetryInSeconds")!, CultureInfo.InvariantCulture));
+        Assert.StartsWith("this worker and its subtree", opened.GetStructuredStateValue("Impact"), StringComparison.Ordinal);
+        Assert.Empty(recoveries.GetMeasurementSnapshot());
+
+        h.Time.Advance(TimeSpan.FromSeconds(1)); // the backoff has passed: restart the child, check, close
+        h.Supervisor.Tick();
+
+        open.RecordObservableInstruments();
+        Assert.Equal(0, open.LastMeasurement?.Value);
+        var recovered = Assert.Single(recoveries.GetMeasurementSnapshot());
+        Assert.Equal(1, recovered.Value);
+        Assert.Equal("LineWorker", recovered.Tags["worker_type"]);
+    }
+
+    [Fact]
+    public async Task An_escalation_is_counted_by_worker_type_and_scope_and_logged_with_attempts_and_downtime()
+    {
+        await using var h = new Harness(Harness.ExactBackoff());
+        using var escalations = Collect<long>(h, FsmV2Telemetry.Instruments.Escalations);
+        h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Throw)), new ProbeSpec());
+        for (int i = 0; i < 3; i++)
+        {
+            h.Supervisor.Tick(); // three faults: the worker's circuit opens (attempt 1)
+        }
+
+        foreach (int delay in new[] { 1, 2, 4 })
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(delay));
+            h.Supervisor.Tick(); // failed probes: attempts 2, 3, 4
+        }
+
+        Assert.Empty(escalations.GetMeasurementSnapshot());
+        h.Time.Advance(TimeSpan.FromSeconds(8));
+        h.Supervisor.Tick(); // attempt 5 of 5: escalate
+
+        var escalated = Assert.Single(escalations.GetMeasurementSnapshot());
+        Assert.Equal(1, escalated.Value);
+        Assert.Equal("ProbeWorker", escalated.Tags["worker_type"]);
+        Assert.Equal("worker", escalated.Tags["scope"]);
+        var log = Assert.Single(h.Logs, r => r.Message.StartsWith("ESCALATION:", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Error, log.Level);
+        Assert.Equal("5", log.GetStructuredStateValue("Attempts"));
+        Assert.Equal(15.0, double.Parse(log.GetStructuredStateValue("DowntimeSeconds")!, CultureInfo.InvariantCulture)); // 1 + 2 + 4 + 8 s
+        Assert.Equal("Worker", log.GetStructuredStateValue("Scope"));
+    }
+
+    [Fact]
+    public async Task A_transition_is_logged_with_its_from_to_and_reason_fields()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("pump", new PumpWorker(), new PumpConfig());
+        h.Supervisor.Tick();
+
+        var log = Assert.Single(h.Logs, r => r.Id.Name == "Transition");
+        Assert.Equal(LogLevel.Information, log.Level);
+        Assert.Equal("pump", log.GetStructuredStateValue("WorkerId"));
+        Assert.Equal("PumpWorker", log.GetStructuredStateValue("WorkerType"));
+        Assert.Equal("Stopped", log.GetStructuredStateValue("FromState"));
+        Assert.Equal("Starting", log.GetStructuredStateValue("ToState"));
+        Assert.False(string.IsNullOrEmpty(log.GetStructuredStateValue("Reason")));
     }
 
     [Fact]
