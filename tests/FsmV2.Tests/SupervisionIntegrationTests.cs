@@ -151,6 +151,74 @@ public class SupervisionIntegrationTests
     }
 
     [Fact]
+    public async Task A_child_that_does_not_reach_running_within_its_startup_timeout_fails_and_is_restarted()
+    {
+        await using var h = new Harness(Harness.ExactBackoff());
+        int created = 0;
+        var specs = new ChildSpecs<LineWorker>()
+            .Add(CellWorker.AsChild("slow", new NodeSpec(Run: false), () =>
+            {
+                Interlocked.Increment(ref created);
+                return new CellWorker();
+            }).WithStartupTimeout(TimeSpan.FromSeconds(2)))
+            .Add(CellWorker.AsChild("fine", new NodeSpec()).WithStartupTimeout(TimeSpan.FromSeconds(2)));
+        var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
+        h.Step(); // the parent starts its children
+        Assert.NotNull(h.Supervisor.GetStatus("line/slow"));
+        DateTimeOffset started = h.Time.GetUtcNow();
+
+        for (int i = 0; i < 100 && line.Status.Circuit == CircuitState.Closed; i++)
+        {
+            h.Step();
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(2), h.Time.GetUtcNow() - started);
+        Assert.Equal(CircuitState.Open, line.Status.Circuit);
+        Assert.True(h.Logged("Worker line: child line/slow did not reach a running state within 2000 ms of starting (still in Stopped)"));
+        Assert.True(h.Logged("Circuit OPEN for line (LineWorker); error scope Infrastructure: child line/slow: child reports unhealthy"));
+        Assert.False(h.Logged("child line/fine did not reach a running state")); // it ran at once
+
+        h.Time.Advance(TimeSpan.FromSeconds(1)); // the probe: the failed child is restarted and its clock starts again
+        h.Supervisor.Tick();
+        Assert.Equal(2, created);
+        Assert.True(h.Logged("Worker line restarts child line/slow (OneForOne)"));
+        Assert.Equal(CircuitState.Closed, line.Status.Circuit);
+        Assert.Equal("Running", Status(h, "line/fine").State);
+    }
+
+    [Fact]
+    public async Task A_child_that_is_not_asked_to_run_is_not_held_to_its_startup_timeout()
+    {
+        await using var h = new Harness(Harness.ExactBackoff());
+        var specs = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("off", new NodeSpec(), enabled: false).WithStartupTimeout(TimeSpan.FromSeconds(1)));
+        var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
+        h.Step(30);
+
+        Assert.Equal("Stopped", Status(h, "line/off").State);
+        Assert.Equal(CircuitState.Closed, line.Status.Circuit);
+        Assert.False(h.Logged("did not reach a running state"));
+    }
+
+    [Fact]
+    public async Task A_child_with_its_own_shutdown_timeout_is_stopped_after_it_rather_than_the_supervisors()
+    {
+        await using var h = new Harness();
+        var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: new ChildSpecs<LineWorker>()
+            .Add(StubbornCellWorker.AsChild("stubborn", new NodeSpec()).WithShutdownTimeout(TimeSpan.FromSeconds(1)))));
+        h.Step(2);
+
+        line.UpdateSpec(new NodeSpec(Kids: new ChildSpecs<LineWorker>()));
+        h.Supervisor.Tick(); // asked to leave
+        h.Step(9);
+        Assert.Equal("refusing to leave", Status(h, "line/stubborn").Reason);
+        h.Step(); // 1 s after it was asked to leave (the supervisor's ShutdownTimeout is 10 s): stopped
+        h.Supervisor.Tick(); // and dropped
+
+        Assert.Null(h.Supervisor.GetStatus("line/stubborn"));
+        Assert.True(h.Logged("Worker line: child line/stubborn did not reach a removable state within 1000 ms of being asked to leave; stopped anyway"));
+    }
+
+    [Fact]
     public async Task A_failing_sanity_check_opens_a_parents_infrastructure_circuit_until_it_passes()
     {
         var broker = new BrokerCheck();

@@ -36,6 +36,20 @@ public abstract class ChildSpec
     /// </summary>
     public RestartPolicy Policy { get; private protected set; } = RestartPolicy.Permanent;
 
+    /// <summary>
+    /// How long the child may take, after it starts or restarts, to reach a running phase before that counts as
+    /// its failure; <see langword="null"/> (the default) for no limit. Set with
+    /// <see cref="ChildSpec{TChild}.WithStartupTimeout"/>.
+    /// </summary>
+    public TimeSpan? StartupTimeout { get; private protected set; }
+
+    /// <summary>
+    /// How long the child may take to leave once asked to before it is stopped anyway; <see langword="null"/>
+    /// (the default) for <see cref="SupervisorOptions.ShutdownTimeout"/>. Set with
+    /// <see cref="ChildSpec{TChild}.WithShutdownTimeout"/>.
+    /// </summary>
+    public TimeSpan? ShutdownTimeout { get; private protected set; }
+
     /// <summary>The child's spec, as given.</summary>
     public abstract object? Spec { get; }
 
@@ -68,8 +82,12 @@ public abstract class ChildSpec
     /// <summary>The variables this child's own children inherit; set by <see cref="Prepare"/>.</summary>
     internal VariableBundle Variables { get; private protected set; } = VariableBundle.Empty;
 
-    /// <summary>Whether <paramref name="other"/> asks for exactly this child: same worker type, spec and enabled flag.</summary>
+    /// <summary>Whether <paramref name="other"/> asks for exactly this child: same worker type, spec, enabled flag and supervision.</summary>
     internal abstract bool SameAs(ChildSpec other);
+
+    /// <summary>Whether <paramref name="other"/> is supervised the same way: policy and timeouts.</summary>
+    private protected bool SameSupervision(ChildSpec other) =>
+        other.Policy == Policy && other.StartupTimeout == StartupTimeout && other.ShutdownTimeout == ShutdownTimeout;
 
     /// <summary>Creates and starts the live child.</summary>
     internal abstract WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now);

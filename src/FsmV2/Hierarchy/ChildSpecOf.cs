@@ -12,12 +12,52 @@ public abstract class ChildSpec<TChild> : ChildSpec
     }
 
     /// <summary>A copy of this spec with restart policy <paramref name="policy"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="policy"/> is not a defined <see cref="RestartPolicy"/>.</exception>
     public ChildSpec<TChild> WithPolicy(RestartPolicy policy)
     {
-        ChildSpec<TChild> copy = Copy();
+        OptionChecks.Defined(policy, $"Child '{Name}'", nameof(Policy));
+        ChildSpec<TChild> copy = CopyWithSupervision();
         copy.Policy = policy;
         return copy;
     }
 
+    /// <summary>
+    /// A copy of this spec with a startup timeout: after it starts (or restarts), the child must reach a running
+    /// phase within <paramref name="timeout"/>, or its circuit opens (a fault of the child), its parent's
+    /// infrastructure check fails and the child is restarted per its parent's strategy and its policy.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not a positive, finite duration.</exception>
+    public ChildSpec<TChild> WithStartupTimeout(TimeSpan timeout)
+    {
+        OptionChecks.Positive(timeout, $"Child '{Name}'", nameof(StartupTimeout));
+        ChildSpec<TChild> copy = CopyWithSupervision();
+        copy.StartupTimeout = timeout;
+        return copy;
+    }
+
+    /// <summary>
+    /// A copy of this spec with a shutdown timeout: when the child is asked to leave (removed from its parent's
+    /// list, or its parent leaves) and has not reached a removable state within <paramref name="timeout"/>, it is
+    /// stopped anyway (its action cancelled). Without one, <see cref="SupervisorOptions.ShutdownTimeout"/> applies.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not a positive, finite duration.</exception>
+    public ChildSpec<TChild> WithShutdownTimeout(TimeSpan timeout)
+    {
+        OptionChecks.Positive(timeout, $"Child '{Name}'", nameof(ShutdownTimeout));
+        ChildSpec<TChild> copy = CopyWithSupervision();
+        copy.ShutdownTimeout = timeout;
+        return copy;
+    }
+
     private protected abstract ChildSpec<TChild> Copy();
+
+    // A copy that keeps how this child is supervised, so the With… calls can be chained in any order.
+    private ChildSpec<TChild> CopyWithSupervision()
+    {
+        ChildSpec<TChild> copy = Copy();
+        copy.Policy = Policy;
+        copy.StartupTimeout = StartupTimeout;
+        copy.ShutdownTimeout = ShutdownTimeout;
+        return copy;
+    }
 }

@@ -127,7 +127,7 @@ internal sealed class ChildTree
             }
 
             slot.Variables = spec.Variables;
-            var entry = new Entry(spec, slot) { Wanted = true };
+            var entry = new Entry(spec, slot, now) { Wanted = true };
             _entries.Add(entry);
             _byName.Add(spec.Name, entry);
             Log.ChildAdded(_context.Logger, _parent.Id, slot.Identity.Id, slot.Identity.WorkerType);
@@ -171,12 +171,15 @@ internal sealed class ChildTree
             Entry entry = _entries[i];
             entry.Slot.StopRequested = stopChildren || !entry.Spec.Enabled;
             entry.Slot.Tick(now);
-            if (entry.LeavingSince is { } since && !entry.Slot.IsRemoved && now - since >= _context.Options.ShutdownTimeout)
+            TimeSpan shutdownTimeout = entry.Spec.ShutdownTimeout ?? _context.Options.ShutdownTimeout;
+            if (entry.LeavingSince is { } since && !entry.Slot.IsRemoved && now - since >= shutdownTimeout)
             {
                 // It did not reach a removable state in time: stopped anyway (its action cancelled), like a shutdown.
-                Log.ChildShutdownTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, _context.Options.ShutdownTimeout.TotalMilliseconds);
+                Log.ChildShutdownTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, shutdownTimeout.TotalMilliseconds);
                 _ = entry.Slot.StopAsync();
             }
+
+            CheckStartup(entry, now);
 
             anyRemoved |= entry.Slot.IsRemoved;
         }
@@ -184,6 +187,40 @@ internal sealed class ChildTree
         if (anyRemoved)
         {
             DropRemoved();
+        }
+    }
+
+    /// <summary>
+    /// A child with a startup timeout must reach a running phase within it after it starts, restarts or is asked to
+    /// run again; otherwise it counts as failed (see <see cref="CheckHealth"/>) until it runs or is restarted.
+    /// </summary>
+    private void CheckStartup(Entry entry, DateTimeOffset now)
+    {
+        if (entry.Spec.StartupTimeout is not { } limit || entry.Leaving)
+        {
+            return;
+        }
+
+        if (entry.Slot.StopRequested)
+        {
+            entry.Restarted(now); // not expected to run now: the clock starts when it is asked to run again
+            return;
+        }
+
+        if (entry.Running)
+        {
+            return;
+        }
+
+        if (entry.Slot.Phase is LifecyclePhase.RunningHealthy or LifecyclePhase.RunningDegraded)
+        {
+            entry.Running = true;
+            entry.StartupExpired = false;
+        }
+        else if (!entry.StartupExpired && now - entry.StartedAt >= limit)
+        {
+            entry.StartupExpired = true;
+            Log.ChildStartupTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, limit.TotalMilliseconds, entry.Slot.GetStatus(now).State);
         }
     }
 
@@ -283,8 +320,8 @@ internal sealed class ChildTree
     }
 
     /// <summary>
-    /// Checks the children for the parent's infrastructure circuit: none has an open circuit or has gone silent
-    /// (a stale observation). Allocation-free when all is well.
+    /// Checks the children for the parent's infrastructure circuit: none has an open circuit, has gone silent
+    /// (a stale observation) or has overrun its startup timeout. Allocation-free when all is well.
     /// </summary>
     public HealthResult CheckHealth(InfrastructureHealthChecker checker, DateTimeOffset now)
     {
@@ -298,21 +335,22 @@ internal sealed class ChildTree
         foreach (Entry entry in _entries)
         {
             WorkerSlot slot = entry.Slot;
-            _health[i++] = new ChildHealth(slot.Identity.Id, Exists: true, Healthy: !slot.IsStale(now), slot.Circuit);
+            _health[i++] = new ChildHealth(slot.Identity.Id, Exists: true, Healthy: !slot.IsStale(now) && !entry.StartupExpired, slot.Circuit);
         }
 
         return checker.Check<ChildHealth>(_health.AsSpan(0, i), now);
     }
 
     /// <summary>
-    /// Restarts the failed children (an open circuit) per <paramref name="strategy"/> and their restart policies.
+    /// Restarts the failed children (an open circuit, or an overrun startup timeout) per <paramref name="strategy"/>
+    /// and their restart policies.
     /// Returns <see langword="false"/> when the restart intensity
     /// was exceeded: the parent must escalate.
     /// </summary>
     public bool RestartFailed(RestartStrategy strategy, DateTimeOffset now)
     {
         _intensity ??= new RestartIntensityTracker(_context.Options.RestartIntensity, _context.Time);
-        foreach (Entry failed in _entries.Where(e => e.Slot.Circuit == CircuitState.Open).ToList())
+        foreach (Entry failed in _entries.Where(e => e.Slot.Circuit == CircuitState.Open || e.StartupExpired).ToList())
         {
             if (!_entries.Contains(failed))
             {
@@ -358,6 +396,7 @@ internal sealed class ChildTree
                 try
                 {
                     e.Slot = e.Spec.Start(_context, _parent, now);
+                    e.Restarted(now);
                     e.Slot.Variables = e.Spec.Variables;
                     e.Slot.HoldUntil(stopped[id]);
                     _context.Metrics.Restarted(e.Slot.Identity.WorkerType);
@@ -376,7 +415,7 @@ internal sealed class ChildTree
 
     private static Exception InnerOf(Exception ex) => ex is InvalidOperationException { InnerException: { } inner } ? inner : ex;
 
-    private sealed class Entry(ChildSpec spec, WorkerSlot slot)
+    private sealed class Entry(ChildSpec spec, WorkerSlot slot, DateTimeOffset startedAt)
     {
         public ChildSpec Spec { get; set; } = spec;
 
@@ -387,5 +426,21 @@ internal sealed class ChildTree
         public bool Leaving { get; set; }
 
         public DateTimeOffset? LeavingSince { get; set; }
+
+        /// <summary>When it started, restarted or was last asked to run: where its startup timeout counts from.</summary>
+        public DateTimeOffset StartedAt { get; private set; } = startedAt;
+
+        /// <summary>Whether it has reached a running phase since <see cref="StartedAt"/>.</summary>
+        public bool Running { get; set; }
+
+        /// <summary>Whether it overran its startup timeout and has not run since: it counts as failed.</summary>
+        public bool StartupExpired { get; set; }
+
+        public void Restarted(DateTimeOffset now)
+        {
+            StartedAt = now;
+            Running = false;
+            StartupExpired = false;
+        }
     }
 }

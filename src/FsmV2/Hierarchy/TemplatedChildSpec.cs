@@ -82,7 +82,7 @@ internal sealed class TemplatedChildSpec<TChild, TDesired, TObserved> : ChildSpe
     internal override bool SameAs(ChildSpec other) =>
         other is TemplatedChildSpec<TChild, TDesired, TObserved> typed &&
         typed.Enabled == Enabled &&
-        typed.Policy == Policy &&
+        SameSupervision(typed) &&
         typed._rendered is not null && _rendered is not null &&
         typed._rendered.ContentHash == _rendered.ContentHash;
 

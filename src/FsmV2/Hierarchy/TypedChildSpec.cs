@@ -22,7 +22,7 @@ internal sealed class TypedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TC
     internal override bool SameAs(ChildSpec other) =>
         other is TypedChildSpec<TChild, TDesired, TObserved> typed &&
         typed.Enabled == Enabled &&
-        typed.Policy == Policy &&
+        SameSupervision(typed) &&
         EqualityComparer<TDesired>.Default.Equals(typed._spec, _spec);
 
     internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now) =>

@@ -35,6 +35,9 @@ internal abstract class WorkerSlot
     /// </summary>
     public abstract void HoldUntil(Task previous);
 
+    /// <summary>The lifecycle phase of the worker's current state.</summary>
+    public abstract LifecyclePhase Phase { get; }
+
     /// <summary>The worst of this worker's circuits, as its parent's health check sees it.</summary>
     public abstract CircuitState Circuit { get; }
 

@@ -276,6 +276,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     public override CircuitState Circuit => _supervision.Circuit;
 
+    public override LifecyclePhase Phase => _definition.GetPhase(_state);
+
     public override Task ActionDone => _actions.Completion;
 
     public override void HoldUntil(Task previous) => _hold = previous.IsCompleted ? null : previous;

@@ -1,3 +1,5 @@
+using FsmV2.Tests.Workers;
+
 namespace FsmV2.Tests.Supervision;
 
 public sealed class OptionsValidationTests
@@ -66,13 +68,40 @@ public sealed class OptionsValidationTests
     {
         Assert.Equal("MaxRestarts", Assert.Throws<ArgumentOutOfRangeException>(() => new RestartIntensityTracker(new RestartIntensityOptions { MaxRestarts = -1 })).ParamName);
         Assert.Equal("Window", Assert.Throws<ArgumentOutOfRangeException>(() => new RestartIntensityTracker(new RestartIntensityOptions { Window = TimeSpan.Zero })).ParamName);
-        Assert.Equal("StartupTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new ChildSupervisionOptions { StartupTimeout = TimeSpan.FromSeconds(-1) }.Validate()).ParamName);
-        Assert.Equal("ShutdownTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new ChildSupervisionOptions { ShutdownTimeout = TimeSpan.Zero }.Validate()).ParamName);
-        Assert.Equal("Policy", Assert.Throws<ArgumentOutOfRangeException>(() => new ChildSupervisionOptions { Policy = (RestartPolicy)9 }.Validate()).ParamName);
         Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => new FaultCounter(0, TimeSpan.FromMinutes(5))).ParamName);
         Assert.Equal("window", Assert.Throws<ArgumentOutOfRangeException>(() => new FaultCounter(3, TimeSpan.Zero)).ParamName);
         Assert.Equal("interval", Assert.Throws<ArgumentOutOfRangeException>(() => new HeartbeatLimiter(TimeSpan.FromSeconds(-10))).ParamName);
         Assert.Equal("strategy", Assert.Throws<ArgumentOutOfRangeException>(() => new RestartPlanner((RestartStrategy)7)).ParamName);
+    }
+
+    [Fact]
+    public void Child_supervision_settings_are_rejected_naming_the_child_and_the_setting()
+    {
+        var spec = CellWorker.AsChild("cell-7", new NodeSpec());
+        var startup = Assert.Throws<ArgumentOutOfRangeException>(() => spec.WithStartupTimeout(TimeSpan.FromSeconds(-1)));
+        Assert.Equal("StartupTimeout", startup.ParamName);
+        Assert.Contains("Child 'cell-7'.StartupTimeout must be a positive, finite duration", startup.Message);
+        Assert.Equal("ShutdownTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => spec.WithShutdownTimeout(Timeout.InfiniteTimeSpan)).ParamName);
+        Assert.Equal("Policy", Assert.Throws<ArgumentOutOfRangeException>(() => spec.WithPolicy((RestartPolicy)9)).ParamName);
+    }
+
+    [Fact]
+    public void Child_supervision_settings_chain_in_any_order_and_leave_the_original_unchanged()
+    {
+        var plain = CellWorker.AsChild("c", new NodeSpec());
+        var tuned = plain.WithPolicy(RestartPolicy.Transient).WithStartupTimeout(TimeSpan.FromSeconds(2)).WithShutdownTimeout(TimeSpan.FromSeconds(3));
+        var reordered = plain.WithShutdownTimeout(TimeSpan.FromSeconds(3)).WithStartupTimeout(TimeSpan.FromSeconds(2)).WithPolicy(RestartPolicy.Transient);
+
+        foreach (var spec in new[] { tuned, reordered })
+        {
+            Assert.Equal(RestartPolicy.Transient, spec.Policy);
+            Assert.Equal(TimeSpan.FromSeconds(2), spec.StartupTimeout);
+            Assert.Equal(TimeSpan.FromSeconds(3), spec.ShutdownTimeout);
+            Assert.Equal("c", spec.Name);
+        }
+
+        Assert.Equal(RestartPolicy.Permanent, plain.Policy);
+        Assert.Null(plain.StartupTimeout);
     }
 
     [Fact]
@@ -87,11 +116,10 @@ public sealed class OptionsValidationTests
         Assert.Equal(3, intensity.MaxRestarts);
         Assert.Equal(TimeSpan.FromSeconds(60), intensity.Window);
 
-        var child = new ChildSupervisionOptions();
+        var child = CellWorker.AsChild("c", new NodeSpec());
         Assert.Equal(RestartPolicy.Permanent, child.Policy);
-        Assert.Equal(TimeSpan.FromSeconds(10), child.StartupTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(5), child.ShutdownTimeout);
-        child.Validate();
+        Assert.Null(child.StartupTimeout); // no limit: a child may legitimately wait in a stopped state
+        Assert.Null(child.ShutdownTimeout); // the supervisor's ShutdownTimeout
 
         var faults = new FaultCounter();
         Assert.Equal(3, faults.Threshold);
