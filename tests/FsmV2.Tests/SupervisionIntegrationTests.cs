@@ -90,6 +90,45 @@ public class SupervisionIntegrationTests
     }
 
     [Fact]
+    public async Task An_escalation_raises_Escalated_once_with_its_details_and_a_throwing_handler_stops_neither_the_others_nor_the_tick()
+    {
+        await using var h = new Harness(Harness.ExactBackoff());
+        var seen = new List<(object? Sender, EscalationMessage Message)>();
+        h.Supervisor.Escalated += (_, _) => throw new InvalidOperationException("pager offline");
+        h.Supervisor.Escalated += (sender, message) => seen.Add((sender, message));
+        var handle = h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Throw)), new ProbeSpec());
+        for (int i = 0; i < 3; i++)
+        {
+            h.Supervisor.Tick(); // three faults open the circuit: attempt 1
+        }
+
+        foreach (int delay in new[] { 1, 2, 4 })
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(delay));
+            h.Supervisor.Tick(); // failed probes: attempts 2 to 4
+        }
+
+        Assert.Empty(seen);
+        h.Time.Advance(TimeSpan.FromSeconds(8));
+        h.Supervisor.Tick(); // attempt 5 of 5
+
+        var (sender, message) = Assert.Single(seen);
+        Assert.Same(h.Supervisor, sender);
+        Assert.Equal("p", message.Name);
+        Assert.Equal(ErrorScope.Worker, message.Scope);
+        Assert.Equal(5, message.Attempts);
+        Assert.Equal(TimeSpan.FromSeconds(15), message.Downtime);
+        Assert.NotEmpty(message.Steps);
+        Assert.Contains(h.Logs, r => r.Level == LogLevel.Error && r.Message.StartsWith("A Supervisor.Escalated handler threw while handling the escalation of p: pager offline", StringComparison.Ordinal));
+
+        long collected = handle.Record.Observation.Version;
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        h.Supervisor.Tick(); // the supervisor goes on
+        Assert.True(handle.Record.Observation.Version > collected);
+        Assert.Single(seen); // raised once per escalation, not on every tick after it
+    }
+
+    [Fact]
     public async Task A_heartbeat_is_logged_while_a_circuit_is_open_at_most_every_ten_seconds()
     {
         SupervisorOptions options = Harness.ExactBackoff(o => o.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(60));

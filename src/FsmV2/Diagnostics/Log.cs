@@ -129,6 +129,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 49, Level = LogLevel.Warning, Message = "Worker {ParentId}: child {ChildId} did not reach a removable state within {TimeoutMs} ms of being asked to leave; stopped anyway (its action cancelled)")]
     public static partial void ChildShutdownTimedOut(ILogger logger, string parentId, string childId, double timeoutMs);
 
+    [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "A Supervisor.Escalated handler threw while handling the escalation of {WorkerId}: {Error}; the other handlers and the tick go on")]
+    public static partial void EscalationHandlerFailed(ILogger logger, Exception exception, string workerId, string error);
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Worker {ParentId}: child {ChildId} did not reach a running state within {TimeoutMs} ms of starting (still in {State}); it counts as failed, so the parent's infrastructure circuit opens and restarts it")]
     public static partial void ChildStartupTimedOut(ILogger logger, string parentId, string childId, double timeoutMs, string state);
 }

@@ -43,8 +43,20 @@ public sealed class Supervisor : IAsyncDisposable
         ActionPool pool = actionPool ?? ActionPool.Shared;
         var metrics = new SupervisorMetrics(meterFactory);
         metrics.Observe(openCircuits: () => GetStatus().Count(s => s.Circuit != CircuitState.Closed), children: CountChildren, pool);
-        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks));
+        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated);
     }
+
+    /// <summary>
+    /// Raised when a circuit of any worker in the tree has failed its last allowed attempt
+    /// (<see cref="CircuitBreakerOptions.MaxAttempts"/>) — the moment the <c>ESCALATION</c> error is logged and
+    /// <c>fsmv2.escalations</c> counts — so a host can act: page someone, fail a readiness check, stop the
+    /// process. The argument names the worker, the error scope, the attempts, the downtime and the runbook steps.
+    /// </summary>
+    /// <remarks>
+    /// Handlers run on the tick's thread and must return quickly. Each handler is called on its own; one that
+    /// throws is logged (with the worker's id) and neither stops the others nor the tick.
+    /// </remarks>
+    public event EventHandler<EscalationMessage>? Escalated;
 
     /// <summary>The identity, desired and observed state of every worker.</summary>
     public TriangularStore Store { get; } = new();
@@ -313,6 +325,28 @@ public sealed class Supervisor : IAsyncDisposable
         if (!_shuttingDown || _slots.Length > 0)
         {
             await ShutdownAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void RaiseEscalated(EscalationMessage message)
+    {
+        if (Escalated is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (EventHandler<EscalationMessage> handler in handlers.GetInvocationList().Cast<EventHandler<EscalationMessage>>())
+        {
+            try
+            {
+                handler(this, message);
+            }
+#pragma warning disable CA1031 // A failing handler is the host's bug: log it, keep supervising.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.EscalationHandlerFailed(_logger, ex, message.Name, ex.Message);
+            }
         }
     }
 

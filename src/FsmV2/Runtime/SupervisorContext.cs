@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FsmV2;
 
-/// <summary>What every worker slot of one supervisor shares: where it stores, runs actions, reads time and logs.</summary>
+/// <summary>What every worker slot of one supervisor shares: where it stores, runs actions, reads time, logs and escalates.</summary>
 internal sealed record SupervisorContext(
     TriangularStore Store,
     ActionPool Pool,
@@ -10,4 +10,5 @@ internal sealed record SupervisorContext(
     SupervisorOptions Options,
     ILogger Logger,
     SupervisorMetrics Metrics,
-    InfrastructureHealthChecker HealthChecker);
+    InfrastructureHealthChecker HealthChecker,
+    Action<EscalationMessage> Escalate);

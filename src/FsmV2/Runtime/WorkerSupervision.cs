@@ -114,6 +114,7 @@ internal sealed class WorkerSupervision
                     EscalationMessage message = OperatorMessages.Escalation(_identity.Id, scope, breaker.Statistics, now);
                     _context.Metrics.Escalated(_identity.WorkerType, scope);
                     Log.Escalation(logger, _identity.Id, _identity.WorkerType, scope, message.Attempts, message.Downtime.TotalSeconds, message.RunbookSection, string.Join(" | ", message.Steps));
+                    _context.Escalate(message);
                 }
 
                 break;
