@@ -14,7 +14,8 @@ namespace FsmV2;
 /// Transitions are counted without a measurement per transition: each supervisor keeps a plain count per worker
 /// type and target state, written only under its tick lock, and <see cref="FsmV2Telemetry.Instruments.StateTransitions"/>
 /// sums them on collection. A transition costs one array increment whether or not anything listens (ADR 0009).
-/// The counts of a supervisor that shut down stay in the sum, so the counter never goes down.
+/// The counts of a supervisor that shut down stay in the sum (folded into one total per worker type), so the
+/// counter never goes down.
 /// </remarks>
 internal sealed class ObservedInstruments
 {
@@ -22,6 +23,7 @@ internal sealed class ObservedInstruments
 
     private readonly Lock _gate = new();
     private readonly List<(WorkerDefinition Definition, long[] Counts)> _transitions = [];
+    private readonly Dictionary<WorkerDefinition, long[]> _retired = [];
     private readonly List<GaugeSource> _live = [];
 
     private ObservedInstruments(Meter meter)
@@ -54,6 +56,38 @@ internal sealed class ObservedInstruments
         return counts;
     }
 
+    /// <summary>
+    /// Folds the counts of a supervisor that shut down into one total per worker type, so the sum stays the same
+    /// and the meter holds one array per worker type rather than one per supervisor that ever ran.
+    /// </summary>
+    public void RetireTransitionCounts(IEnumerable<long[]> counts)
+    {
+        lock (_gate)
+        {
+            foreach (long[] retiring in counts)
+            {
+                int index = _transitions.FindIndex(t => ReferenceEquals(t.Counts, retiring));
+                if (index < 0)
+                {
+                    continue;
+                }
+
+                WorkerDefinition definition = _transitions[index].Definition;
+                _transitions.RemoveAt(index);
+                if (!_retired.TryGetValue(definition, out long[]? total))
+                {
+                    total = new long[retiring.Length];
+                    _retired.Add(definition, total);
+                }
+
+                for (int state = 0; state < retiring.Length; state++)
+                {
+                    total[state] += Volatile.Read(ref retiring[state]);
+                }
+            }
+        }
+    }
+
     /// <summary>Adds a supervisor's live state to the gauges until <see cref="RemoveGauges"/>.</summary>
     public void AddGauges(GaugeSource source)
     {
@@ -78,7 +112,7 @@ internal sealed class ObservedInstruments
         var totals = new Dictionary<(string WorkerType, string State), long>();
         lock (_gate)
         {
-            foreach ((WorkerDefinition definition, long[] counts) in _transitions)
+            foreach ((WorkerDefinition definition, long[] counts) in _transitions.Concat(_retired.Select(r => (r.Key, r.Value))))
             {
                 for (int state = 0; state < counts.Length; state++)
                 {

@@ -57,12 +57,18 @@ internal sealed class SupervisorMetrics
         _observed.AddGauges(_gauges);
     }
 
-    /// <summary>Takes this supervisor out of the gauges (it shut down); its transition counts stay.</summary>
+    /// <summary>Takes this supervisor out of the gauges (it shut down); its transition counts stay in the totals.</summary>
     public void StopObserving()
     {
         if (_gauges is not null)
         {
             _observed.RemoveGauges(_gauges);
+        }
+
+        lock (_transitionCounts)
+        {
+            _observed.RetireTransitionCounts(_transitionCounts.Values);
+            _transitionCounts.Clear(); // a second shutdown has nothing left to retire
         }
     }
 
