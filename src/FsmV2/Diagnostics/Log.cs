@@ -47,11 +47,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Shutdown deadline of {TimeoutMs} ms passed with {Remaining} worker(s) not yet removable; stopping them anyway: {WorkerIds}")]
     public static partial void ShutdownDeadline(ILogger logger, double timeoutMs, int remaining, string workerIds);
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Supervisor shutdown requested for {Count} worker(s)")]
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Supervisor shutdown requested for {Count} top-level worker(s); each takes its children with it")]
     public static partial void ShutdownRequested(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 16, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}) DeriveDesired threw; keeping the previous desired state")]
-    public static partial void DeriveFailed(ILogger logger, Exception exception, string workerId, string workerType);
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}) state {State} returned {Kind} with index {Index}, which is not a state or action of this worker; staying")]
     public static partial void InvalidDecision(ILogger logger, string workerId, string workerType, string state, NextKind kind, int index);
