@@ -129,6 +129,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "A Supervisor.Escalated handler threw while handling the escalation of {WorkerId}: {Error}; the other handlers and the tick go on")]
     public static partial void EscalationHandlerFailed(ILogger logger, Exception exception, string workerId, string error);
 
+    [LoggerMessage(EventId = 52, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) holds action {Action} back after {Failures} consecutive failure(s); next attempt in {RetryInMs} ms (SupervisorOptions.ActionRetryBackoff)")]
+    public static partial void ActionRetryHeld(ILogger logger, string workerId, string workerType, string action, int failures, double retryInMs);
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Worker {ParentId}: child {ChildId} did not reach a running state within {TimeoutMs} ms of starting (still in {State}); it counts as failed, so the parent's infrastructure circuit opens and restarts it")]
     public static partial void ChildStartupTimedOut(ILogger logger, string parentId, string childId, double timeoutMs, string state);
 }

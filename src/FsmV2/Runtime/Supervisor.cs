@@ -43,7 +43,8 @@ public sealed class Supervisor : IAsyncDisposable
         ActionPool pool = actionPool ?? ActionPool.Shared;
         var metrics = new SupervisorMetrics(meterFactory);
         metrics.Observe(openCircuits: () => GetStatus().Count(s => s.Circuit != CircuitState.Closed), children: CountChildren, pool);
-        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated);
+        _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
+            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null);
     }
 
     /// <summary>

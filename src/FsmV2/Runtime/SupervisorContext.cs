@@ -11,4 +11,5 @@ internal sealed record SupervisorContext(
     ILogger Logger,
     SupervisorMetrics Metrics,
     InfrastructureHealthChecker HealthChecker,
-    Action<EscalationMessage> Escalate);
+    Action<EscalationMessage> Escalate,
+    BackoffPolicy? ActionRetry);

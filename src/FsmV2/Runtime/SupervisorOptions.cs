@@ -57,6 +57,15 @@ public sealed class SupervisorOptions
     /// <summary>How often an open circuit logs its heartbeat. Default 10 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Backoff before a worker may start an action again after it failed, timed out or was abandoned: the delay
+    /// grows with each consecutive failure of that action (counted from when it ended) and resets when it
+    /// succeeds; meanwhile a <c>Do</c> of that action is skipped and the worker keeps deciding. <see langword="null"/>
+    /// (the default): no runtime backoff — a worker retries on its next fresh observation and paces itself from
+    /// <see cref="Snapshot{TDesired, TObserved}.LastAction"/>.
+    /// </summary>
+    public BackoffOptions? ActionRetryBackoff { get; set; }
+
     /// <summary>The source of backoff jitter; <see cref="System.Random.Shared"/> when <see langword="null"/>. Seed it to reproduce retry times.</summary>
     public Random? Random { get; set; }
 
@@ -82,6 +91,7 @@ public sealed class SupervisorOptions
         ArgumentNullException.ThrowIfNull(RestartIntensity, nameof(RestartIntensity));
         Circuit.Validate();
         RestartIntensity.Validate();
+        ActionRetryBackoff?.Validate();
 
         if (ActionHistoryLength < 1)
         {
@@ -103,6 +113,7 @@ public sealed class SupervisorOptions
         var copy = (SupervisorOptions)MemberwiseClone();
         copy.Circuit = Circuit?.Clone()!;
         copy.RestartIntensity = RestartIntensity?.Clone()!;
+        copy.ActionRetryBackoff = ActionRetryBackoff?.Clone();
         return copy;
     }
 

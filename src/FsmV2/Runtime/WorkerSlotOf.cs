@@ -23,6 +23,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
     private readonly long[] _transitionCounts;
+    private readonly ActionRetryGate? _retry;
+    private DateTimeOffset _retryLogged;
 
     private int _state;
     private string _reason = "added";
@@ -47,6 +49,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _options = context.Options;
         _logger = context.Logger;
         _transitionCounts = context.Metrics.TransitionCounts(_definition);
+        _retry = context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _options.Random ?? Random.Shared) : null;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = _definition.InitialState;
         _supervision = new WorkerSupervision(record.Identity, context);
@@ -185,7 +188,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
                 Transition(next);
                 break;
             case NextKind.Do:
-                StartAction(next);
+                StartAction(next, now);
                 break;
             case NextKind.Signal when next.Signal == Signal.Remove:
                 if (_children is { Count: > 0 })
@@ -344,11 +347,22 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         Log.Transition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
     }
 
-    private void StartAction(in Next next)
+    private void StartAction(in Next next, DateTimeOffset now)
     {
         if ((uint)next.Action >= (uint)_definition.ActionCount)
         {
             Log.InvalidDecision(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), NextKind.Do, next.Action);
+            return;
+        }
+
+        if (_retry is not null && _retry.Holds(_definition.GetActionName(next.Action), _actions.History is { Count: > 0 } history ? history[^1] : null, now))
+        {
+            if (_retry.RetryAt != _retryLogged)
+            {
+                _retryLogged = _retry.RetryAt;
+                Log.ActionRetryHeld(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _retry.Failures, (_retry.RetryAt - now).TotalMilliseconds);
+            }
+
             return;
         }
 

@@ -28,17 +28,3 @@ public sealed partial class RogueWorker : IWorker<RogueSpec, RogueStatus>
     [Action]
     static Task Nudge(CancellationToken ct) => Task.CompletedTask;
 }
-
-/// <summary>A leaf that cannot take every setting: its <c>DeriveDesired</c> rejects a setting starting with "unsupported".</summary>
-[Worker, ChildOf(typeof(LineWorker))]
-public sealed partial class PickyCellWorker : NodeBase, IWorker<NodeSpec, NodeStatus>
-{
-    public NodeSpec DeriveDesired(NodeSpec spec) =>
-        spec.Setting.StartsWith("unsupported", StringComparison.Ordinal)
-            ? throw new ArgumentException($"setting '{spec.Setting}' is not supported", nameof(spec))
-            : spec;
-
-    [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
-    static Next Holding(in Snapshot<NodeSpec, NodeStatus> s)
-        => s.ShutdownRequested ? Remove("shutdown requested") : Stay("holding");
-}

@@ -147,3 +147,17 @@ public sealed partial class StubbornCellWorker : NodeBase, IWorker<NodeSpec, Nod
     static Next Holding(in Snapshot<NodeSpec, NodeStatus> s)
         => s.ShutdownRequested ? Stay("refusing to leave") : Stay("holding");
 }
+
+/// <summary>A leaf that cannot take every setting: its <c>DeriveDesired</c> rejects a setting starting with "unsupported".</summary>
+[Worker, ChildOf(typeof(LineWorker))]
+public sealed partial class PickyCellWorker : NodeBase, IWorker<NodeSpec, NodeStatus>
+{
+    public NodeSpec DeriveDesired(NodeSpec spec) =>
+        spec.Setting.StartsWith("unsupported", StringComparison.Ordinal)
+            ? throw new ArgumentException($"setting '{spec.Setting}' is not supported", nameof(spec))
+            : spec;
+
+    [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Holding(in Snapshot<NodeSpec, NodeStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Stay("holding");
+}
