@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,11 +10,28 @@ namespace FsmV2.Analyzers;
 /// FSMV007: a state is a pure function of its snapshot. Reported, each at the offending expression: an await; a
 /// write to a field or property (plain or compound assignment, ++/--, passing it by ref or out, as
 /// <c>Interlocked.Increment(ref _count)</c> does); and a use of a known API that does I/O, blocks, schedules work
-/// or reads the clock or a random source. Only the state's own body is checked, not the helpers it calls.
+/// or reads the clock or a random source. Helper methods of the same worker that the state calls (declared in the
+/// same file, up to <see cref="MaxHelperDepth"/> calls deep) are checked too; an impure helper is reported once,
+/// at the state's call, naming the helper and its first problem.
 /// </summary>
 internal static class PurityCheck
 {
-    public static void Run(StateMethodAnalyzer.StateScope scope, SyntaxNode body)
+    /// <summary>How deep calls into helper methods are followed.</summary>
+    public const int MaxHelperDepth = 4;
+
+    public static void Run(StateMethodAnalyzer.StateScope scope, SyntaxNode body, IMethodSymbol state)
+    {
+        // What each helper was found to do (null: pure); the state itself is there so recursion stops.
+        var helpers = new Dictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default) { [state] = null };
+        foreach ((string problem, SyntaxNode where) in Find(scope, body, helpers, 0))
+        {
+            scope.Context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.ImpureState, where.GetLocation(), scope.State.Name, scope.Worker.Name, problem));
+        }
+    }
+
+    private static IEnumerable<(string Problem, SyntaxNode Where)> Find(
+        StateMethodAnalyzer.StateScope scope, SyntaxNode body, Dictionary<IMethodSymbol, string?> helpers, int depth)
     {
         foreach (SyntaxNode node in body.DescendantNodesAndSelf())
         {
@@ -51,6 +69,14 @@ internal static class PurityCheck
                     }
 
                     break;
+                case InvocationExpressionSyntax invocation when depth < MaxHelperDepth:
+                    if (scope.InvokedMethod(invocation) is { } helper && scope.IsHelper(helper) &&
+                        HelperProblem(scope, helper, body.SyntaxTree, helpers, depth + 1) is { } inHelper)
+                    {
+                        problem = $"calls '{helper.Name}', which {inHelper}";
+                    }
+
+                    break;
                 case SimpleNameSyntax name:
                     (problem, where) = DescribeUse(scope, name);
                     break;
@@ -58,10 +84,44 @@ internal static class PurityCheck
 
             if (problem is not null)
             {
-                scope.Context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.ImpureState, where.GetLocation(), scope.State.Name, scope.Worker.Name, problem));
+                yield return (problem, where);
             }
         }
+    }
+
+    /// <summary>The first problem in <paramref name="helper"/>'s body (or in the helpers it calls), or null.</summary>
+    private static string? HelperProblem(
+        StateMethodAnalyzer.StateScope scope, IMethodSymbol helper, SyntaxTree tree, Dictionary<IMethodSymbol, string?> helpers, int depth)
+    {
+        if (helpers.TryGetValue(helper, out string? known))
+        {
+            return known;
+        }
+
+        helpers[helper] = null; // while it is being checked: a recursive call adds nothing
+        string? found = null;
+        foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
+        {
+            // Only helpers in this file: their semantic model is the one at hand.
+            if (reference.SyntaxTree == tree &&
+                reference.GetSyntax(scope.CancellationToken) is MethodDeclarationSyntax declaration &&
+                ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody?.Expression) is { } helperBody)
+            {
+                foreach ((string problem, _) in Find(scope, helperBody, helpers, depth))
+                {
+                    found = problem;
+                    break;
+                }
+            }
+
+            if (found is not null)
+            {
+                break;
+            }
+        }
+
+        helpers[helper] = found;
+        return found;
     }
 
     /// <summary>What writing <paramref name="target"/> changes, or null when it only changes a local.</summary>

@@ -17,8 +17,8 @@ namespace FsmV2.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>How deep FSMV001/FSMV009 follow calls into helper methods of the same worker.</summary>
-    private const int MaxHelperDepth = 4;
+    /// <summary>How deep FSMV001/FSMV009 follow calls into helper methods of the same worker (as FSMV007 does).</summary>
+    private const int MaxHelperDepth = PurityCheck.MaxHelperDepth;
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -65,7 +65,7 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
 
         var scope = new StateScope(context, symbols, worker, state, method.Parameters[0]);
         scope.CheckDecisions(body, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method }, 0);
-        PurityCheck.Run(scope, body);
+        PurityCheck.Run(scope, body, method);
         if (!state.Terminal)
         {
             ShutdownCheck.Run(scope, declaration);
@@ -101,6 +101,12 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
         public IMethodSymbol? InvokedMethod(InvocationExpressionSyntax invocation) =>
             Model.GetSymbolInfo(invocation, CancellationToken).Symbol as IMethodSymbol;
 
+        /// <summary>Whether <paramref name="method"/> is a helper of this worker: an ordinary method of it that is not a state.</summary>
+        public bool IsHelper(IMethodSymbol method) =>
+            SymbolEqualityComparer.Default.Equals(method.ContainingType, Worker) &&
+            method.MethodKind == MethodKind.Ordinary &&
+            Symbols.ReadState(method) is null;
+
         /// <summary>
         /// FSMV001 and FSMV009 over <paramref name="node"/> and, best-effort, the helper methods of the same worker
         /// it calls (declared in the same file; a helper's Goto is judged against the calling state).
@@ -128,11 +134,7 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
                         Context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StoppingStateCanStay, invocation.GetLocation(), State.Name, Worker.Name));
                     }
                 }
-                else if (depth < MaxHelperDepth &&
-                         SymbolEqualityComparer.Default.Equals(target.ContainingType, Worker) &&
-                         target.MethodKind == MethodKind.Ordinary &&
-                         Symbols.ReadState(target) is null &&
-                         visited.Add(target))
+                else if (depth < MaxHelperDepth && IsHelper(target) && visited.Add(target))
                 {
                     foreach (SyntaxReference reference in target.DeclaringSyntaxReferences)
                     {

@@ -33,6 +33,40 @@ public class StateBodyRuleTests
         """));
 
     [Fact]
+    public Task AnImpureHelperIsReportedOnceAtTheStatesCallAndPureOrRecursiveHelpersAreNot() => AnalyzerAsync<StateMethodAnalyzer>(Worker("""
+            static int Calls;
+
+            static int Count() => ++Calls;
+            static int Indirect(int x) => Count() + Twice(x);
+            static int Twice(int x) => x * 2;
+            static int Down(int n) => n <= 0 ? 0 : Down(n - 1);
+            static bool Slow() { Thread.Sleep(1); return Calls > 2; }
+
+            [State(Initial = true, Terminal = true)]
+            static Next Idle(in Snapshot<int, int> s)
+            {
+                int a = {|FSMV007:Count()|};
+                int b = {|FSMV007:Indirect(s.Observed)|};
+                int c = Twice(s.Observed) + Down(3);
+                return {|FSMV007:Slow()|} ? Stay("slow") : Stay($"{a} {b} {c}");
+            }
+        """));
+
+    [Fact]
+    public Task AnImpureHelperIsNamedWithItsFirstProblem() => AnalyzerAsync<StateMethodAnalyzer>(
+        Worker("""
+                static int Calls;
+
+                static int Indirect() => Count();
+                static int Count() => Calls++;
+
+                [State(Initial = true, Terminal = true)]
+                static Next Idle(in Snapshot<int, int> s) => Stay($"{{|#0:Indirect()|}}");
+            """),
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult(DiagnosticDescriptors.ImpureState).WithLocation(0)
+            .WithArguments("Idle", "W", "calls 'Indirect', which calls 'Count', which writes field 'Calls'"));
+
+    [Fact]
     public Task LocalsInitializersAndTheSnapshotClockArePure() => AnalyzerAsync<StateMethodAnalyzer>(Worker("""
             sealed class Box { public int Value { get; set; } }
 
