@@ -61,6 +61,32 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task The_action_retry_backoff_is_off_unless_configured_and_a_bad_one_stops_the_host_naming_it()
+    {
+        using (IHost plain = BuildHost(NewClock()))
+        {
+            Assert.Null(plain.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value.ActionRetryBackoff);
+        }
+
+        using (IHost tuned = BuildHost(NewClock(), config: new()
+        {
+            ["FsmV2:ActionRetryBackoff:InitialDelay"] = "00:00:02",
+            ["FsmV2:ActionRetryBackoff:Jitter"] = "None",
+        }))
+        {
+            BackoffOptions? retry = tuned.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value.ActionRetryBackoff;
+            Assert.NotNull(retry);
+            Assert.Equal(TimeSpan.FromSeconds(2), retry.InitialDelay);
+            Assert.Equal(JitterMode.None, retry.Jitter);
+            Assert.Equal(TimeSpan.FromSeconds(60), retry.MaxDelay); // the rest keeps its defaults
+        }
+
+        using IHost broken = BuildHost(NewClock(), config: new() { ["FsmV2:ActionRetryBackoff:Multiplier"] = "0.5" });
+        OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => broken.StartAsync(Ct));
+        Assert.Contains("Multiplier", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invalid_options_stop_the_host_at_start_naming_the_option()
     {
         using IHost host = BuildHost(NewClock(), config: new() { ["FsmV2:ShutdownTimeout"] = "00:00:00" });
