@@ -34,6 +34,8 @@ public class ActionRetryTests
         Assert.Equal(1, runs);
         Assert.Single(Held(h), r => r.GetStructuredStateValue("Failures") == "1" && r.GetStructuredStateValue("RetryInMs") == "1000");
 
+        DateTimeOffset failedAt = h.Time.GetUtcNow();
+        Assert.Equal(failedAt + TimeSpan.FromSeconds(1), handle.Status.ActionRetryAt);
         h.Step(9); // 0.9 s: still held, and the hold is logged once
         Assert.Equal(1, runs);
         Assert.Single(Held(h));
@@ -50,6 +52,7 @@ public class ActionRetryTests
         h.Step(); // 2 s after the second failure: run 3 succeeds
         await handle.ActionCompletion.WaitAsync(Ct);
         Assert.Equal(3, runs);
+        Assert.Null(handle.Status.ActionRetryAt); // nothing held after a success
 
         fail = true;
         h.Supervisor.Tick(); // nothing held after a success: run 4 at once, which fails

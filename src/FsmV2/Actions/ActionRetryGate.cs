@@ -11,12 +11,20 @@ internal sealed class ActionRetryGate(BackoffPolicy policy, Random random)
     private ActionResult? _seen;
     private string? _failing;
     private BackoffState _backoff;
+    private long _heldUntilUtcTicks; // for status readers on other threads; 0 when nothing is held
 
     /// <summary>Consecutive failures of the action being held back.</summary>
     public int Failures { get; private set; }
 
     /// <summary>When the held action may start again.</summary>
     public DateTimeOffset RetryAt { get; private set; }
+
+    /// <summary>When the held action may start again, if one is held at <paramref name="now"/>; safe from any thread.</summary>
+    public DateTimeOffset? HeldUntil(DateTimeOffset now)
+    {
+        long ticks = Volatile.Read(ref _heldUntilUtcTicks);
+        return ticks > now.UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    }
 
     /// <summary>Whether <paramref name="action"/> must wait at <paramref name="now"/>, given the worker's latest result.</summary>
     public bool Holds(string action, ActionResult? latest, DateTimeOffset now)
@@ -35,11 +43,13 @@ internal sealed class ActionRetryGate(BackoffPolicy policy, Random random)
 
                 Failures++;
                 RetryAt = latest.CompletedAt + policy.NextDelay(Failures, ref _backoff, random.NextDouble());
+                Volatile.Write(ref _heldUntilUtcTicks, RetryAt.UtcTicks);
             }
             else if (latest.Outcome == ActionOutcome.Succeeded && latest.Action == _failing)
             {
                 _failing = null;
                 Failures = 0;
+                Volatile.Write(ref _heldUntilUtcTicks, 0);
             }
         }
 

@@ -440,6 +440,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             _supervision.FaultCount,
             _supervision.LastFault,
             _supervision.Circuit,
-            DescendantCount);
+            DescendantCount,
+            _retry?.HeldUntil(now));
     }
 }

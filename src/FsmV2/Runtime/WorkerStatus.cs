@@ -17,6 +17,10 @@ namespace FsmV2;
 /// <param name="LastFault">The most recent exception from the worker's states, collector or derive, or <see langword="null"/>.</param>
 /// <param name="Circuit">The worst of the worker's circuits (its own faults; for a parent, its children's infrastructure).</param>
 /// <param name="Descendants">How many children, grandchildren and so on the worker has.</param>
+/// <param name="ActionRetryAt">
+/// When an action held back after failing may start again (<see cref="SupervisorOptions.ActionRetryBackoff"/>), or
+/// <see langword="null"/> when none is held.
+/// </param>
 public sealed record WorkerStatus(
     string Id,
     string WorkerType,
@@ -33,4 +37,5 @@ public sealed record WorkerStatus(
     int FaultCount,
     Exception? LastFault,
     CircuitState Circuit,
-    int Descendants);
+    int Descendants,
+    DateTimeOffset? ActionRetryAt = null);
