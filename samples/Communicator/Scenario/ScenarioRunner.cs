@@ -26,6 +26,7 @@ internal sealed class ScenarioRunner
     private readonly List<long> _inboundSeqs = [];
     private readonly List<(string Step, double Seconds)> _timings = [];
     private readonly List<string> _failedChecks = [];
+    private int _escalations;
 
     private DemoBackend? _backend;
     private CommunicatorWorker _worker = null!;
@@ -75,6 +76,12 @@ internal sealed class ScenarioRunner
             S(10));
         _worker = host.Services.GetRequiredService<CommunicatorWorker>();
         _supervisor = host.Services.GetRequiredService<Supervisor>();
+        _supervisor.Escalated += (_, e) =>
+        {
+            // Where a host pages someone: the supervisor has given up retrying on its own.
+            Interlocked.Increment(ref _escalations);
+            _log.Print($"ESCALATED: {e.Name} ({e.Scope}) did not recover after {e.Attempts} attempts over {e.Downtime.TotalSeconds:0} s; runbook {e.RunbookSection}");
+        };
         await host.StartAsync(cancel);
         _log.Print($"metrics: {CommunicatorHost.MetricsUrl(host)} (Prometheus text, while the sample runs)");
         WorkerHandle<CommunicatorSpec, CommunicatorObservation> handle = host.Services.GetRequiredService<HostedWorkers>().Get<CommunicatorSpec, CommunicatorObservation>(WorkerId);
@@ -415,6 +422,7 @@ internal sealed class ScenarioRunner
             Check(stats.Retries > 0, "expected retries");
         }
 
+        Console.WriteLine($"  escalations to operators (Supervisor.Escalated): {Volatile.Read(ref _escalations)}");
         string final = handle.IsRemoved ? $"removed from {handle.Status.State} ({handle.Status.Reason})" : handle.Status.State;
         Console.WriteLine($"  final state: {final}; workers left: {_supervisor.Count}");
         Check(handle.IsRemoved && handle.Status.State == "Stopped" && _supervisor.Count == 0, "the worker did not stop gracefully (it was stopped at the shutdown deadline, or not at all)");
