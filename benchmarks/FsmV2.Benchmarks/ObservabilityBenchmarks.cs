@@ -107,19 +107,6 @@ public class ObservabilityBenchmarks
         }
     }
 
-    /// <summary>Enabled at Information and above; drops every entry (no formatting, no I/O).</summary>
-    private sealed class DroppingLogger : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-        }
-    }
-
     /// <summary>Meters of this benchmark only, so the listener sees exactly this supervisor's instruments.</summary>
     private sealed class PrivateMeterFactory : IMeterFactory
     {
