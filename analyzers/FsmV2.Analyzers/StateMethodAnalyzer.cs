@@ -105,7 +105,7 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
         public bool IsHelper(IMethodSymbol method) =>
             SymbolEqualityComparer.Default.Equals(method.ContainingType, Worker) &&
             method.MethodKind == MethodKind.Ordinary &&
-            Symbols.ReadState(method) is null;
+            WorkerSymbols.Find(method.GetAttributes(), Symbols.State) is null;
 
         /// <summary>
         /// FSMV001 and FSMV009 over <paramref name="node"/> and, best-effort, the helper methods of the same worker
@@ -113,7 +113,7 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
         /// </summary>
         public void CheckDecisions(SyntaxNode node, HashSet<IMethodSymbol> visited, int depth)
         {
-            bool stopping = State.Phase == WorkerSymbols.PhaseStopping && !State.Terminal;
+            bool stopping = State.Phase == StateDeclaration.PhaseStopping && !State.Terminal;
             foreach (InvocationExpressionSyntax invocation in node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
             {
                 CancellationToken.ThrowIfCancellationRequested();

@@ -15,12 +15,6 @@ namespace FsmV2.Analyzers;
 /// </summary>
 internal sealed class WorkerSymbols
 {
-    /// <summary>Phase value of <c>FsmV2.LifecyclePhase.Stopped</c>.</summary>
-    public const int PhaseStopped = 0;
-
-    /// <summary>Phase value of <c>FsmV2.LifecyclePhase.Stopping</c>.</summary>
-    public const int PhaseStopping = 4;
-
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _accepted = new(SymbolEqualityComparer.Default);
 
     private WorkerSymbols(
@@ -197,40 +191,8 @@ internal sealed class WorkerSymbols
             }
         }
 
-        ImmutableArray<string>.Builder targets = ImmutableArray.CreateBuilder<string>();
-        AttributeData? transitions = Find(attributes, TransitionsTo);
-        if (transitions is not null)
-        {
-            foreach (TypedConstant argument in transitions.ConstructorArguments)
-            {
-                if (argument.Kind == TypedConstantKind.Array)
-                {
-                    if (!argument.IsNull)
-                    {
-                        foreach (TypedConstant value in argument.Values)
-                        {
-                            if (value.Value is string target && target.Length > 0)
-                            {
-                                targets.Add(target);
-                            }
-                        }
-                    }
-                }
-                else if (argument.Value is string single && single.Length > 0)
-                {
-                    targets.Add(single);
-                }
-            }
-        }
-
-        // Same inference as the generator: an explicit Phase wins; otherwise the initial state is Stopped and a
-        // name that starts with "Stopping" is Stopping.
-        int effectivePhase = phase ??
-            (initial || method.Name.StartsWith("Stopped", System.StringComparison.Ordinal) ? PhaseStopped
-            : method.Name.StartsWith("Stopping", System.StringComparison.Ordinal) ? PhaseStopping
-            : -1);
-
-        return new StateInfo(method, method.Name, initial, terminal, effectivePhase, targets.ToImmutable(), transitions is not null);
+        int effectivePhase = phase ?? StateDeclaration.InferPhase(method.Name, initial);
+        return new StateInfo(method, initial, terminal, effectivePhase, StateDeclaration.ReadTargets(Find(attributes, TransitionsTo)));
     }
 
     /// <summary>
@@ -274,30 +236,26 @@ internal sealed class WorkerSymbols
 /// <summary>One [State] method as the analyzers see it.</summary>
 internal sealed class StateInfo
 {
-    public StateInfo(IMethodSymbol method, string name, bool initial, bool terminal, int phase, ImmutableArray<string> targets, bool hasTransitionsAttribute)
+    public StateInfo(IMethodSymbol method, bool initial, bool terminal, int phase, ImmutableArray<string> targets)
     {
         Method = method;
-        Name = name;
         Initial = initial;
         Terminal = terminal;
         Phase = phase;
         Targets = targets;
-        HasTransitionsAttribute = hasTransitionsAttribute;
     }
 
     public IMethodSymbol Method { get; }
 
-    public string Name { get; }
+    public string Name => Method.Name;
 
     public bool Initial { get; }
 
     public bool Terminal { get; }
 
-    /// <summary>The lifecycle phase as the generator infers it; -1 for a running phase.</summary>
+    /// <summary>The lifecycle phase as the generator infers it (<see cref="StateDeclaration"/>).</summary>
     public int Phase { get; }
 
     /// <summary>The declared targets, as written (unknown names included; those are FSMV002).</summary>
     public ImmutableArray<string> Targets { get; }
-
-    public bool HasTransitionsAttribute { get; }
 }

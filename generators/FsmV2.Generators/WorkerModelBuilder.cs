@@ -34,13 +34,6 @@ internal static class WorkerModelBuilder
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
         miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
-    // Phase values mirror FsmV2.LifecyclePhase.
-    private const int PhaseStopped = 0;
-    private const int PhaseStarting = 1;
-    private const int PhaseRunningHealthy = 2;
-    private const int PhaseRunningDegraded = 3;
-    private const int PhaseStopping = 4;
-
     public static WorkerResult Build(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type)
@@ -276,28 +269,6 @@ internal static class WorkerModelBuilder
         bool terminal = NamedBool(stateAttribute, "Terminal");
         int? phase = NamedInt(stateAttribute, "Phase");
 
-        var targets = new List<string>();
-        if (transitionsAttribute is not null)
-        {
-            foreach (TypedConstant argument in transitionsAttribute.ConstructorArguments)
-            {
-                if (argument.Kind == TypedConstantKind.Array)
-                {
-                    foreach (TypedConstant value in argument.Values)
-                    {
-                        if (value.Value is string target && target.Length > 0)
-                        {
-                            targets.Add(target);
-                        }
-                    }
-                }
-                else if (argument.Value is string single && single.Length > 0)
-                {
-                    targets.Add(single);
-                }
-            }
-        }
-
         string? problem = null;
         if (!seen.Add(method.Name))
         {
@@ -340,8 +311,8 @@ internal static class WorkerModelBuilder
             method.Name,
             initial,
             terminal,
-            phase ?? InferPhase(method.Name, initial),
-            targets.ToEquatableArray(),
+            phase ?? StateDeclaration.InferPhase(method.Name, initial),
+            StateDeclaration.ReadTargets(transitionsAttribute).ToEquatableArray(),
             problem is null,
             byRef);
     }
@@ -486,26 +457,6 @@ internal static class WorkerModelBuilder
         }
 
         return null;
-    }
-
-    private static int InferPhase(string name, bool initial)
-    {
-        if (initial || name.StartsWith("Stopped", StringComparison.Ordinal))
-        {
-            return PhaseStopped;
-        }
-
-        if (name.StartsWith("Starting", StringComparison.Ordinal))
-        {
-            return PhaseStarting;
-        }
-
-        if (name.StartsWith("Stopping", StringComparison.Ordinal))
-        {
-            return PhaseStopping;
-        }
-
-        return name.StartsWith("Degraded", StringComparison.Ordinal) ? PhaseRunningDegraded : PhaseRunningHealthy;
     }
 
     private static bool NamedBool(AttributeData attribute, string name)

@@ -57,6 +57,7 @@ public class BadInputTests
         ["UnknownTransitionTarget"] = new(Worker("[State(Initial = true)]\n    [TransitionsTo(\"Nowhere\")]\n    static Next Idle(in Snapshot<int, int> s) => Stay(\"idle\");"), "FSMV002", "TransitionsTo(\"Nowhere\")"),
         ["TransitionTargetIsAnAction"] = new(Worker("[State(Initial = true)]\n    [TransitionsTo(nameof(Pump))]\n    static Next Idle(in Snapshot<int, int> s) => Stay(\"idle\");\n    [Action]\n    Task Pump(CancellationToken ct) => Task.CompletedTask;"), "FSMV002", "TransitionsTo(nameof(Pump))"),
         ["TransitionTargetUndefinedName"] = new(Worker("[State(Initial = true)]\n    [TransitionsTo(nameof(Nowhere), null)]\n    static Next Idle(in Snapshot<int, int> s) => Stay(\"idle\");")),
+        ["TransitionsToNull"] = new(Worker("[State(Initial = true)]\n    [TransitionsTo(null)]\n    static Next Idle(in Snapshot<int, int> s) => Stay(\"idle\");\n    [State]\n    [TransitionsTo((string[])null)]\n    static Next Other(in Snapshot<int, int> s) => Stay(\"other\");")),
         ["NoInitialState"] = new(Worker("[State]\n    static Next Idle(in Snapshot<int, int> s) => Stay(\"idle\");"), "FSMV003", "W"),
         ["TwoInitialStates"] = new(Worker(Initial + "\n    [State(Initial = true)]\n    static Next Other(in Snapshot<int, int> s) => Stay(\"other\");"), "FSMV004", "Other"),
         ["ChildOfString"] = new(Worker(Initial, "[Worker]\n[ChildOf(typeof(string))]\npublic partial class W : IWorker<int, int>"), "FSMV013", "ChildOf(typeof(string))"),
