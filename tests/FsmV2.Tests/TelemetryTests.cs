@@ -113,6 +113,35 @@ public class TelemetryTests
     }
 
     [Fact]
+    public async Task A_parents_reconcile_does_not_reconcile_an_unchanged_subtree_again()
+    {
+        await using var h = new Harness();
+        using var reconciles = Collect<double>(h, FsmV2Telemetry.Instruments.ReconciliationDuration);
+        var cells = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("c1", new NodeSpec()));
+        ChildSpecs<PlantWorker> Lines(int count)
+        {
+            var lines = new ChildSpecs<PlantWorker>();
+            for (int i = 1; i <= count; i++)
+            {
+                lines.Add(LineWorker.AsChild($"l{i}", new NodeSpec(Kids: cells)));
+            }
+
+            return lines;
+        }
+
+        var plant = h.Supervisor.AddWorker("plant", new PlantWorker(), new NodeSpec(Kids: Lines(1)));
+        h.Step(3);
+        int LineReconciles() => reconciles.GetMeasurementSnapshot().Count(m => (string?)m.Tags["worker_type"] == "LineWorker");
+        Assert.Equal(1, LineReconciles()); // l1 started its cell
+
+        plant.UpdateSpec(new NodeSpec(Kids: Lines(2))); // the plant reconciles: l1 is unchanged, l2 is new
+        h.Step(3);
+
+        Assert.Equal(2, LineReconciles()); // l2's first; l1's subtree is not reconciled again
+        Assert.Equal("Running", h.Supervisor.GetStatus("plant/l2/c1")?.State);
+    }
+
+    [Fact]
     public async Task Rendering_a_templated_child_is_timed_by_child_type_once_per_changed_render()
     {
         await using var h = new Harness();

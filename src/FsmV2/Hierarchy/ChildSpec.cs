@@ -8,6 +8,9 @@ namespace FsmV2;
 /// </summary>
 public abstract class ChildSpec
 {
+    /// <summary>One renderer (and parse cache) for every templated child, whatever its type.</summary>
+    private protected static readonly TemplateRenderer Renderer = new();
+
     private protected ChildSpec(string name, bool enabled)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

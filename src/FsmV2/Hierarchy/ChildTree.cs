@@ -37,7 +37,7 @@ internal sealed class ChildTree
     public void Reconcile(IReadOnlyList<ChildSpec>? specs, long version, DateTimeOffset now, bool parentShuttingDown)
     {
         VariableBundle inherited = _variables();
-        if (version == _version && !_dirty && ReferenceEquals(inherited, _inherited))
+        if (version == _version && !_dirty && inherited.Equals(_inherited)) // by value: a parent's reconcile rebuilds equal bundles
         {
             return;
         }
@@ -65,7 +65,10 @@ internal sealed class ChildTree
                 ReconcileOne(spec, now);
             }
 
-            ForgetExitedNoLongerListed(specs);
+            if (_exited.Count > 0)
+            {
+                ForgetExitedNoLongerListed(specs);
+            }
         }
 
         foreach (Entry entry in _entries)
@@ -82,14 +85,9 @@ internal sealed class ChildTree
         _context.Metrics.Reconciled(_parent.WorkerType, _context.Time.GetElapsedTime(started));
     }
 
-    // Its own method: a lambda capturing a parameter of Reconcile would allocate a closure on every call.
-    private void ForgetExitedNoLongerListed(IReadOnlyList<ChildSpec> specs)
-    {
-        if (_exited.Count > 0)
-        {
-            _exited.RemoveWhere(name => !specs.Any(s => s.Name == name));
-        }
-    }
+    // Its own method, called only when a child has exited: the closure over specs is allocated on entry.
+    private void ForgetExitedNoLongerListed(IReadOnlyList<ChildSpec> specs) =>
+        _exited.RemoveWhere(name => !specs.Any(s => s.Name == name));
 
     private void ReconcileOne(ChildSpec spec, DateTimeOffset now)
     {

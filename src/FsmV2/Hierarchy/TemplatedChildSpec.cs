@@ -11,8 +11,6 @@ namespace FsmV2;
 internal sealed class TemplatedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TChild>
     where TChild : class, IWorkerMachine<TDesired, TObserved>
 {
-    private static readonly TemplateRenderer Renderer = new();
-
     private readonly IReadOnlyDictionary<string, string?> _template;
     private readonly VariableBundle _variables;
     private readonly Func<IReadOnlyDictionary<string, string>, TDesired> _bind;
