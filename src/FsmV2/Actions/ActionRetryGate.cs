@@ -11,18 +11,18 @@ internal sealed class ActionRetryGate(BackoffPolicy policy, Random random)
     private ActionResult? _seen;
     private string? _failing;
     private BackoffState _backoff;
-    private long _heldUntilUtcTicks; // for status readers on other threads; 0 when nothing is held
+    private long _retryAtUtcTicks; // read by status readers on other threads; 0 when nothing is held
 
     /// <summary>Consecutive failures of the action being held back.</summary>
     public int Failures { get; private set; }
 
     /// <summary>When the held action may start again.</summary>
-    public DateTimeOffset RetryAt { get; private set; }
+    public DateTimeOffset RetryAt => new(Volatile.Read(ref _retryAtUtcTicks), TimeSpan.Zero);
 
     /// <summary>When the held action may start again, if one is held at <paramref name="now"/>; safe from any thread.</summary>
     public DateTimeOffset? HeldUntil(DateTimeOffset now)
     {
-        long ticks = Volatile.Read(ref _heldUntilUtcTicks);
+        long ticks = Volatile.Read(ref _retryAtUtcTicks);
         return ticks > now.UtcTicks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
     }
 
@@ -42,14 +42,14 @@ internal sealed class ActionRetryGate(BackoffPolicy policy, Random random)
                 }
 
                 Failures++;
-                RetryAt = latest.CompletedAt + policy.NextDelay(Failures, ref _backoff, random.NextDouble());
-                Volatile.Write(ref _heldUntilUtcTicks, RetryAt.UtcTicks);
+                DateTimeOffset retryAt = latest.CompletedAt + policy.NextDelay(Failures, ref _backoff, random.NextDouble());
+                Volatile.Write(ref _retryAtUtcTicks, retryAt.UtcTicks);
             }
             else if (latest.Outcome == ActionOutcome.Succeeded && latest.Action == _failing)
             {
                 _failing = null;
                 Failures = 0;
-                Volatile.Write(ref _heldUntilUtcTicks, 0);
+                Volatile.Write(ref _retryAtUtcTicks, 0);
             }
         }
 

@@ -28,7 +28,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private TDesired _desired = default!;
     private Run? _current;
     private bool _cancelPending;
-    private TaskCompletionSource _done = Completed();
+    private TaskCompletionSource _done = Idle;
     private ActionResult[] _history = NoResults;
 
     public ActionRunner(
@@ -56,6 +56,9 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
 
     /// <summary>The most recent results, oldest first; replaced (never mutated) on each completion.</summary>
     public IReadOnlyList<ActionResult> History => Volatile.Read(ref _history);
+
+    /// <summary>The most recent result, or <see langword="null"/> before the first action ended.</summary>
+    public ActionResult? LastResult => History is { Count: > 0 } history ? history[^1] : null;
 
     /// <summary>Completes when the current action (if any) has ended.</summary>
     public Task Completion => Volatile.Read(ref _done).Task;
@@ -257,7 +260,10 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         }
     }
 
-    private static TaskCompletionSource Completed()
+    // The completion of "no action yet": already completed, shared by every runner of this type.
+    private static readonly TaskCompletionSource Idle = CreateIdle();
+
+    private static TaskCompletionSource CreateIdle()
     {
         var done = new TaskCompletionSource();
         done.SetResult();

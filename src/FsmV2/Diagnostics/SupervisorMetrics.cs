@@ -30,23 +30,20 @@ internal sealed class SupervisorMetrics
 
     public SupervisorMetrics(IMeterFactory? factory)
     {
-        Meter = factory?.Create(new MeterOptions(FsmV2Telemetry.Name) { Version = SharedMeter.Version }) ?? SharedMeter;
-        _observed = ObservedInstruments.For(Meter);
-        _queued = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionQueued, description: "Actions handed to the action pool.");
-        _completed = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionCompleted, description: "Actions that ended, by outcome.");
-        _timeouts = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionTimeout, description: "Actions cancelled by their timeout.");
-        _actionDuration = Meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.ActionDuration, unit: "s", description: "How long actions ran.");
-        _stale = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.StaleObservations, description: "Observations that went stale and paused a worker.");
-        _collectorErrors = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.CollectorErrors, description: "Failed or timed-out collections.");
-        _reconcile = Meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.ReconciliationDuration, unit: "s", description: "Full reconciles of a parent's children.");
-        _restarts = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Restarts, description: "Worker restarts.");
-        _escalations = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Escalations, description: "Escalations to a parent or to operators.");
-        _recoveries = Meter.CreateCounter<long>(FsmV2Telemetry.Instruments.InfrastructureRecovery, description: "Circuits closed again after a failure.");
-        TemplateRendering = Meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.TemplateRenderingDuration, unit: "s", description: "Rendering one child's templated spec.");
+        Meter meter = factory?.Create(new MeterOptions(FsmV2Telemetry.Name) { Version = SharedMeter.Version }) ?? SharedMeter;
+        _observed = ObservedInstruments.For(meter);
+        _queued = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionQueued, description: "Actions handed to the action pool.");
+        _completed = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionCompleted, description: "Actions that ended, by outcome.");
+        _timeouts = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ActionTimeout, description: "Actions cancelled by their timeout.");
+        _actionDuration = meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.ActionDuration, unit: "s", description: "How long actions ran.");
+        _stale = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.StaleObservations, description: "Observations that went stale and paused a worker.");
+        _collectorErrors = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.CollectorErrors, description: "Failed or timed-out collections.");
+        _reconcile = meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.ReconciliationDuration, unit: "s", description: "Full reconciles of a parent's children.");
+        _restarts = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Restarts, description: "Worker restarts.");
+        _escalations = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Escalations, description: "Escalations to a parent or to operators.");
+        _recoveries = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.InfrastructureRecovery, description: "Circuits closed again after a failure.");
+        TemplateRendering = meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.TemplateRenderingDuration, unit: "s", description: "Rendering one child's templated spec.");
     }
-
-    public Meter Meter { get; }
-
 
     public Histogram<double> TemplateRendering { get; }
 

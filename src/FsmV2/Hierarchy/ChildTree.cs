@@ -253,6 +253,21 @@ internal sealed class ChildTree
         }
     }
 
+    /// <summary>Children, grandchildren and so on whose circuit is not closed.</summary>
+    public int OpenCircuitCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (Entry entry in _entries)
+            {
+                count += entry.Slot.OpenCircuitCount;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Asks every child to shut down (the parent is leaving).</summary>
     public void RequestShutdown(DateTimeOffset now)
     {

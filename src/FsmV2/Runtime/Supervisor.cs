@@ -42,7 +42,7 @@ public sealed class Supervisor : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         ActionPool pool = actionPool ?? ActionPool.Shared;
         var metrics = new SupervisorMetrics(meterFactory);
-        metrics.Observe(openCircuits: () => GetStatus().Count(s => s.Circuit != CircuitState.Closed), children: CountChildren, pool);
+        metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
             _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null);
     }
@@ -351,15 +351,16 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
-    private int CountChildren()
+    // For the gauges: walks the live slots without building statuses.
+    private int Sum(Func<WorkerSlot, int> count)
     {
-        int count = 0;
+        int sum = 0;
         foreach (WorkerSlot slot in _slots)
         {
-            count += slot.DescendantCount;
+            sum += count(slot);
         }
 
-        return count;
+        return sum;
     }
 
     internal static TDesired Derive<TDesired, TObserved>(IWorker<TDesired, TObserved> worker, WorkerIdentity identity, TDesired spec)

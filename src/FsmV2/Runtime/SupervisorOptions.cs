@@ -73,18 +73,15 @@ public sealed class SupervisorOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is zero, negative or inconsistent.</exception>
     public void Validate()
     {
-        Positive(TickInterval, nameof(TickInterval));
-        Positive(CollectInterval, nameof(CollectInterval));
-        Positive(CollectTimeout, nameof(CollectTimeout));
-        Positive(StaleAfter, nameof(StaleAfter));
-        Positive(DefaultActionTimeout, nameof(DefaultActionTimeout));
-        Positive(ShutdownTimeout, nameof(ShutdownTimeout));
-        Positive(FaultWindow, nameof(FaultWindow));
-        Positive(HeartbeatInterval, nameof(HeartbeatInterval));
-        if (FaultThreshold < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(FaultThreshold), FaultThreshold, $"SupervisorOptions.{nameof(FaultThreshold)} must be at least 1 (was {FaultThreshold}).");
-        }
+        OptionChecks.Positive(TickInterval, nameof(SupervisorOptions), nameof(TickInterval));
+        OptionChecks.Positive(CollectInterval, nameof(SupervisorOptions), nameof(CollectInterval));
+        OptionChecks.Positive(CollectTimeout, nameof(SupervisorOptions), nameof(CollectTimeout));
+        OptionChecks.Positive(StaleAfter, nameof(SupervisorOptions), nameof(StaleAfter));
+        OptionChecks.Positive(DefaultActionTimeout, nameof(SupervisorOptions), nameof(DefaultActionTimeout));
+        OptionChecks.Positive(ShutdownTimeout, nameof(SupervisorOptions), nameof(ShutdownTimeout));
+        OptionChecks.Positive(FaultWindow, nameof(SupervisorOptions), nameof(FaultWindow));
+        OptionChecks.Positive(HeartbeatInterval, nameof(SupervisorOptions), nameof(HeartbeatInterval));
+        OptionChecks.AtLeast(FaultThreshold, 1, nameof(SupervisorOptions), nameof(FaultThreshold));
 
         ArgumentNullException.ThrowIfNull(Circuit, nameof(Circuit));
         ArgumentNullException.ThrowIfNull(SanityChecks, nameof(SanityChecks));
@@ -93,10 +90,7 @@ public sealed class SupervisorOptions
         RestartIntensity.Validate();
         ActionRetryBackoff?.Validate();
 
-        if (ActionHistoryLength < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ActionHistoryLength), ActionHistoryLength, $"SupervisorOptions.{nameof(ActionHistoryLength)} must be at least 1 (was {ActionHistoryLength}).");
-        }
+        OptionChecks.AtLeast(ActionHistoryLength, 1, nameof(SupervisorOptions), nameof(ActionHistoryLength));
 
         if (StaleAfter <= CollectInterval)
         {
@@ -115,13 +109,5 @@ public sealed class SupervisorOptions
         copy.RestartIntensity = RestartIntensity?.Clone()!;
         copy.ActionRetryBackoff = ActionRetryBackoff?.Clone();
         return copy;
-    }
-
-    private static void Positive(TimeSpan value, string name)
-    {
-        if (value <= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"SupervisorOptions.{name} must be a positive, finite duration (was {value}).");
-        }
     }
 }

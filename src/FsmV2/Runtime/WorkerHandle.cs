@@ -35,7 +35,7 @@ public sealed class WorkerHandle<TDesired, TObserved>
     /// Completes when the worker's action in flight has finished (at once when none is), after the follow-up
     /// collection it triggers has started. Useful to drain a worker, and in tests.
     /// </summary>
-    public Task ActionCompletion => _slot.ActionCompletion;
+    public Task ActionCompletion => _slot.ActionDone;
 
     /// <summary>
     /// Gives the worker a new spec. Its desired state is derived again at once; the collector and the next tick

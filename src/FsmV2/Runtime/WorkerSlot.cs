@@ -56,6 +56,9 @@ internal abstract class WorkerSlot
     /// <summary>How many children, grandchildren and so on this worker has.</summary>
     public abstract int DescendantCount { get; }
 
+    /// <summary>How many workers of this subtree (this one included) have a circuit that is not closed.</summary>
+    public abstract int OpenCircuitCount { get; }
+
     /// <summary>How this worker counts in its parent's <see cref="ChildrenView"/>.</summary>
     internal abstract ChildCondition Health(DateTimeOffset now);
 

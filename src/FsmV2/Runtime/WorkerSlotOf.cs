@@ -64,8 +64,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     public IWorkerMachine<TDesired, TObserved> Machine => _machine;
 
-    public int State => _state;
-
     public override void Start() => _collector.Start();
 
     public override void RequestShutdown(bool cancelAction)
@@ -135,13 +133,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return; // Waiting for an observation collected after the last action completed.
         }
 
-        TimeSpan age = now - observation.CollectedAt;
-        if (age > _options.StaleAfter)
+        if (IsStale(observation, now))
         {
             if (!_stale)
             {
                 _stale = true;
-                Log.ObservationStale(_logger, Identity.Id, Identity.WorkerType, age.TotalMilliseconds, _options.StaleAfter.TotalMilliseconds);
+                Log.ObservationStale(_logger, Identity.Id, Identity.WorkerType, (now - observation.CollectedAt).TotalMilliseconds, _options.StaleAfter.TotalMilliseconds);
                 _context.Metrics.Stale(Identity.WorkerType);
             }
 
@@ -295,6 +292,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     public override int DescendantCount => _children?.DescendantCount ?? 0;
 
+    public override int OpenCircuitCount => (_supervision.Circuit != CircuitState.Closed ? 1 : 0) + (_children?.OpenCircuitCount ?? 0);
+
     internal override ChildCondition Health(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
@@ -355,12 +354,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return;
         }
 
-        if (_retry is not null && _retry.Holds(_definition.GetActionName(next.Action), _actions.History is { Count: > 0 } history ? history[^1] : null, now))
+        string action = _definition.GetActionName(next.Action);
+        if (_retry is not null && _retry.Holds(action, _actions.LastResult, now))
         {
             if (_retry.RetryAt != _retryLogged)
             {
                 _retryLogged = _retry.RetryAt;
-                Log.ActionRetryHeld(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _retry.Failures, (_retry.RetryAt - now).TotalMilliseconds);
+                Log.ActionRetryHeld(_logger, Identity.Id, Identity.WorkerType, action, _retry.Failures, (_retry.RetryAt - now).TotalMilliseconds);
             }
 
             return;
@@ -368,12 +368,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
         if (_actions.TryStart(next.Action, _record.Desired) == EnqueueResult.QueueFull)
         {
-            Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action));
+            Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, action);
             return;
         }
 
-        _context.Metrics.ActionQueued(Identity.WorkerType, _definition.GetActionName(next.Action));
-        Log.ActionStarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetActionName(next.Action), _definition.GetStateName(_state), next.Reason);
+        _context.Metrics.ActionQueued(Identity.WorkerType, action);
+        Log.ActionStarted(_logger, Identity.Id, Identity.WorkerType, action, _definition.GetStateName(_state), next.Reason);
     }
 
     private void MarkRemoved(string reason)
@@ -395,9 +395,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _collector.TriggerNow(inline: false);
     }
 
-    /// <summary>Completes when the action in flight (if any) has finished and its follow-up collection has started.</summary>
-    public Task ActionCompletion => _actions.Completion;
-
     public IReadOnlyList<ActionResult> RecentActions => _actions.History;
 
     void IActionHost.OnActionEnding() => Interlocked.Increment(ref _epoch);
@@ -414,7 +411,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             await _children.StopAllAsync().ConfigureAwait(false);
         }
 
-        await ActionCompletion.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
+        await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         Dispose();
     }
 
@@ -423,7 +420,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
-        IReadOnlyList<ActionResult> history = _actions.History;
         return new WorkerStatus(
             Identity.Id,
             Identity.WorkerType,
@@ -431,7 +427,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             _definition.GetPhase(_state),
             _reason,
             _actions.CurrentAction,
-            history.Count > 0 ? history[^1] : null,
+            _actions.LastResult,
             observation.HasValue ? observation.CollectedAt : null,
             IsStale(observation, now),
             observation.Error,
