@@ -27,6 +27,7 @@ internal sealed class SupervisorMetrics
     private readonly Counter<long> _restarts;
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _recoveries;
+    private readonly Histogram<double> _templateRendering;
 
     public SupervisorMetrics(IMeterFactory? factory)
     {
@@ -42,10 +43,8 @@ internal sealed class SupervisorMetrics
         _restarts = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Restarts, description: "Worker restarts.");
         _escalations = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Escalations, description: "Escalations to a parent or to operators.");
         _recoveries = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.InfrastructureRecovery, description: "Circuits closed again after a failure.");
-        TemplateRendering = meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.TemplateRenderingDuration, unit: "s", description: "Rendering one child's templated spec.");
+        _templateRendering = meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.TemplateRenderingDuration, unit: "s", description: "Rendering one child's templated spec.");
     }
-
-    public Histogram<double> TemplateRendering { get; }
 
     /// <summary>Reports this supervisor's live state through the meter's gauges until <see cref="StopObserving"/>.</summary>
     public void Observe(Func<int> openCircuits, Func<int> children, ActionPool pool)
@@ -135,6 +134,14 @@ internal sealed class SupervisorMetrics
         if (_reconcile.Enabled)
         {
             _reconcile.Record(duration.TotalSeconds, new TagList { { "worker_type", workerType } });
+        }
+    }
+
+    public void TemplateRendered(string workerType, TimeSpan duration)
+    {
+        if (_templateRendering.Enabled)
+        {
+            _templateRendering.Record(duration.TotalSeconds, new TagList { { "worker_type", workerType } });
         }
     }
 

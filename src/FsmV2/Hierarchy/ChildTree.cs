@@ -320,7 +320,7 @@ internal sealed class ChildTree
             _context.Store.Delete(entry.Slot.Identity.Id);
             _ = entry.Slot.StopAsync();
             Log.ChildRemoved(_context.Logger, _parent.Id, entry.Slot.Identity.Id);
-            if (entry.Wanted && !entry.Leaving && entry.Spec.Policy != RestartPolicy.Permanent)
+            if (entry.Wanted && !entry.Leaving && !entry.Spec.Policy.ShouldRestart(ChildExit.Normal))
             {
                 _exited.Add(entry.Spec.Name); // left on its own, normally: only Permanent children come back
                 Log.ChildNotRestarted(_context.Logger, _parent.Id, entry.Slot.Identity.Id, entry.Spec.Policy);

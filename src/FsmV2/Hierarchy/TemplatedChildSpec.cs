@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace FsmV2;
 
 /// <summary>
@@ -54,10 +52,7 @@ internal sealed class TemplatedChildSpec<TChild, TDesired, TObserved> : ChildSpe
         Variables = variables;
         long started = context.Time.GetTimestamp();
         SpecRenderResult rendered = Renderer.RenderSpec(_template, variables, $"{parent.Id}/{Name}");
-        if (context.Metrics.TemplateRendering.Enabled)
-        {
-            context.Metrics.TemplateRendering.Record(context.Time.GetElapsedTime(started).TotalSeconds, new TagList { { "worker_type", typeof(TChild).Name } });
-        }
+        context.Metrics.TemplateRendered(typeof(TChild).Name, context.Time.GetElapsedTime(started));
 
         if (!rendered.IsSuccess)
         {
@@ -87,9 +82,6 @@ internal sealed class TemplatedChildSpec<TChild, TDesired, TObserved> : ChildSpe
     internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now) =>
         TypedChildSpec<TChild, TDesired, TObserved>.StartWorker(_create, Name, _desired, context, parent, now);
 
-    internal override void Apply(WorkerSlot slot, DateTimeOffset now)
-    {
-        var typed = (WorkerSlot<TDesired, TObserved>)slot;
-        typed.Record.SetDesired(Supervisor.Derive(typed.Machine, typed.Identity, _desired), now);
-    }
+    internal override void Apply(WorkerSlot slot, DateTimeOffset now) =>
+        TypedChildSpec<TChild, TDesired, TObserved>.ApplyDesired(slot, _desired, now);
 }

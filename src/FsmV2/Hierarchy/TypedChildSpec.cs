@@ -39,9 +39,12 @@ internal sealed class TypedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TC
         return slot;
     }
 
-    internal override void Apply(WorkerSlot slot, DateTimeOffset now)
+    internal override void Apply(WorkerSlot slot, DateTimeOffset now) => ApplyDesired(slot, _spec, now);
+
+    /// <summary>Derives the live child's desired state from <paramref name="spec"/> and stores it.</summary>
+    internal static void ApplyDesired(WorkerSlot slot, TDesired spec, DateTimeOffset now)
     {
         var typed = (WorkerSlot<TDesired, TObserved>)slot;
-        typed.Record.SetDesired(Supervisor.Derive(typed.Machine, typed.Identity, _spec), now);
+        typed.Record.SetDesired(Supervisor.Derive(typed.Machine, typed.Identity, spec), now);
     }
 }

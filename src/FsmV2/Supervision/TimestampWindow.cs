@@ -18,8 +18,6 @@ internal sealed class TimestampWindow
         _windowTicks = window.Ticks;
     }
 
-    public int Capacity => _ticks.Length;
-
     /// <summary>Whether the ring is full and its oldest entry is still inside the window at <paramref name="nowTicks"/>: O(1).</summary>
     public bool IsFullWithin(long nowTicks)
     {
