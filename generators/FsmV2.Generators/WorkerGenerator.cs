@@ -27,17 +27,24 @@ public sealed class WorkerGenerator : IIncrementalGenerator
                 static (ctx, ct) => WorkerModelBuilder.Build(ctx, ct))
             .WithTrackingName(TrackingNames.Workers);
 
-        context.RegisterSourceOutput(workers, static (spc, result) =>
+        // Two outputs: diagnostics carry source positions, so an edit above a worker with a diagnostic changes them;
+        // its model (and so its file) stays equal and is not emitted again.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = workers
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, found) =>
         {
-            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
+            foreach (DiagnosticInfo diagnostic in found)
             {
                 spc.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
-
-            if (result.Model is { } model)
-            {
-                spc.AddSource(model.HintName, SourceText.From(WorkerEmitter.Emit(model, Version), System.Text.Encoding.UTF8));
-            }
         });
+
+        IncrementalValuesProvider<WorkerModel> models = workers
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => result.Model!)
+            .WithTrackingName(TrackingNames.Models);
+        context.RegisterSourceOutput(models, static (spc, model) =>
+            spc.AddSource(model.HintName, SourceText.From(WorkerEmitter.Emit(model, Version), System.Text.Encoding.UTF8)));
     }
 }

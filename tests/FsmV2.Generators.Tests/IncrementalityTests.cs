@@ -110,6 +110,28 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void MovingAWorkerThatHasADiagnosticMovesTheDiagnosticButDoesNotReEmitItsFile()
+    {
+        string source = WorkerSources.Pump.Replace("[TransitionsTo(nameof(Starting))]", "[TransitionsTo(nameof(Starting), \"Nowhere\")]", StringComparison.Ordinal);
+        Assert.NotEqual(WorkerSources.Pump, source);
+        SyntaxTree tree = GeneratorHarness.Parse(source, "Pump.cs");
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation([tree]);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation, TestContext.Current.CancellationToken);
+        GeneratorRunResult first = driver.GetRunResult().Results[0];
+        Diagnostic before = Assert.Single(first.Diagnostics, d => d.Id == "FSMV002");
+
+        CSharpCompilation moved = compilation.ReplaceSyntaxTree(tree, GeneratorHarness.Parse("// a line above the worker\n" + source, "Pump.cs"));
+        GeneratorRunResult second = driver.RunGenerators(moved, TestContext.Current.CancellationToken).GetRunResult().Results[0];
+
+        Diagnostic after = Assert.Single(second.Diagnostics, d => d.Id == "FSMV002");
+        Assert.Equal(before.Location.GetLineSpan().StartLinePosition.Line + 1, after.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(second.TrackedSteps[TrackingNames.Workers].SelectMany(s => s.Outputs)).Reason); // its diagnostics moved
+        IncrementalStepRunReason model = Assert.Single(second.TrackedSteps[TrackingNames.Models].SelectMany(s => s.Outputs)).Reason;
+        Assert.True(IsCachedOrUnchanged(model), $"The model step ran for reason {model}: the file would be emitted again.");
+        Assert.Equal(first.GeneratedSources.Single().SourceText.ToString(), second.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
     public void ChangingAnActionTimeoutChangesOnlyThatWorkersModel()
     {
         SyntaxTree pumpTree = GeneratorHarness.Parse(WorkerSources.Pump, "Pump.cs");
