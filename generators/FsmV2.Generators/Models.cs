@@ -18,7 +18,7 @@ internal sealed record WorkerModel(
     int InitialState,
     bool HasParameterlessConstructor)
 {
-    public string HintName => (FullyQualifiedName.StartsWith("global::", StringComparison.Ordinal) ? FullyQualifiedName.Substring(8) : FullyQualifiedName)
+    public string HintName => WorkerModelBuilder.Short(FullyQualifiedName)
         .Replace("@", string.Empty).Replace('<', '[').Replace('>', ']') + ".g.cs"; // '@' (an escaped keyword) is not allowed in hint names.
 }
 

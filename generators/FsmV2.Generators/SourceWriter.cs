@@ -28,10 +28,10 @@ internal sealed class SourceWriter
         return this;
     }
 
-    public SourceWriter Close(string suffix = "")
+    public SourceWriter Close()
     {
         _indent--;
-        return Line("}" + suffix);
+        return Line("}");
     }
 
     public SourceWriter Indent()
@@ -78,7 +78,7 @@ internal sealed class SourceWriter
         return builder.Append('"').ToString();
     }
 
-    public static string Join<T>(EquatableArray<T> items, Func<T, string> format, string separator = ", ")
+    public static string Join<T>(EquatableArray<T> items, Func<T, string> format)
         where T : IEquatable<T>
     {
         var builder = new StringBuilder();
@@ -86,7 +86,7 @@ internal sealed class SourceWriter
         {
             if (i > 0)
             {
-                builder.Append(separator);
+                builder.Append(", ");
             }
 
             builder.Append(format(items[i]));

@@ -137,7 +137,7 @@ internal static class WorkerEmitter
             string targets = SourceWriter.Join(state.Targets, t => names[t].ToString(CultureInfo.InvariantCulture));
             w.Line(targets.Length == 0
                 ? $"    global::System.Array.Empty<int>(), // {state.Name}"
-                : $"    new int[] {{ {targets} }}, // {state.Name} -> {SourceWriter.Join(state.Targets, t => t)}");
+                : $"    new int[] {{ {targets} }}, // {state.Name} -> {string.Join(", ", state.Targets)}");
         }
 
         w.Line("},");
@@ -295,7 +295,7 @@ internal static class WorkerEmitter
 
         string phase = state.Phase >= 0 && state.Phase < PhaseNames.Length ? PhaseNames[state.Phase] : state.Phase.ToString(CultureInfo.InvariantCulture);
         parts.Add($"Phase {phase}.");
-        parts.Add(state.Targets.Count == 0 ? "No outgoing transitions." : $"Goes to {SourceWriter.Join(state.Targets, t => t)}.");
+        parts.Add(state.Targets.Count == 0 ? "No outgoing transitions." : $"Goes to {string.Join(", ", state.Targets)}.");
         return string.Join(" ", parts);
     }
 

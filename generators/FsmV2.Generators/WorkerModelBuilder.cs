@@ -104,7 +104,7 @@ internal static class WorkerModelBuilder
         INamedTypeSymbol? nextType = compilation.GetTypeByMetadataName(NextType);
         INamedTypeSymbol? expectedSnapshot = snapshotDefinition?.Construct(desired, observed);
 
-        var states = new List<(IMethodSymbol Method, StateModel Model)>();
+        var states = new List<(IMethodSymbol Method, AttributeData? Transitions, StateModel Model)>();
         var actions = new List<ActionModel>();
         var seenStates = new HashSet<string>(StringComparer.Ordinal);
         var seenActions = new HashSet<string>(StringComparer.Ordinal);
@@ -134,18 +134,18 @@ internal static class WorkerModelBuilder
             // the enums can hold each name once.
             if (stateAttribute is not null)
             {
-                bool duplicate = seenStates.Contains(method.Name);
-                StateModel state = ReadState(method, stateAttribute, transitionsAttribute, expectedSnapshot, nextType, type, desiredName, observedName, seenStates, diagnostics);
-                if (!duplicate)
+                bool first = seenStates.Add(method.Name);
+                StateModel state = ReadState(method, stateAttribute, transitionsAttribute, expectedSnapshot, nextType, type, desiredName, observedName, first, diagnostics);
+                if (first)
                 {
-                    states.Add((method, state));
+                    states.Add((method, transitionsAttribute, state));
                 }
             }
             else if (actionAttribute is not null)
             {
-                bool duplicate = seenActions.Contains(method.Name);
-                ActionModel action = ReadAction(method, actionAttribute, desired, type, desiredName, seenActions, diagnostics);
-                if (!duplicate)
+                bool first = seenActions.Add(method.Name);
+                ActionModel action = ReadAction(method, actionAttribute, desired, type, desiredName, first, diagnostics);
+                if (first)
                 {
                     actions.Add(action);
                 }
@@ -157,7 +157,7 @@ internal static class WorkerModelBuilder
         var stateNames = new HashSet<string>(states.Select(s => s.Model.Name), StringComparer.Ordinal);
         for (int i = 0; i < states.Count; i++)
         {
-            (IMethodSymbol method, StateModel state) = states[i];
+            (IMethodSymbol method, AttributeData? transitions, StateModel state) = states[i];
             var valid = new List<string>();
             foreach (string target in state.Targets)
             {
@@ -172,7 +172,7 @@ internal static class WorkerModelBuilder
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.UnknownTransitionTarget,
-                        TransitionsLocation(method, ct) ?? method.Locations.FirstOrDefault(),
+                        transitions?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? method.Locations.FirstOrDefault(),
                         state.Name,
                         target,
                         type.Name,
@@ -180,7 +180,7 @@ internal static class WorkerModelBuilder
                 }
             }
 
-            states[i] = (method, state with { Targets = valid.ToEquatableArray() });
+            states[i] = (method, transitions, state with { Targets = valid.ToEquatableArray() });
         }
 
         // Exactly one initial state.
@@ -262,7 +262,7 @@ internal static class WorkerModelBuilder
         INamedTypeSymbol worker,
         string desiredName,
         string observedName,
-        HashSet<string> seen,
+        bool first,
         List<DiagnosticInfo> diagnostics)
     {
         bool initial = NamedBool(stateAttribute, "Initial");
@@ -270,7 +270,7 @@ internal static class WorkerModelBuilder
         int? phase = NamedInt(stateAttribute, "Phase");
 
         string? problem = null;
-        if (!seen.Add(method.Name))
+        if (!first)
         {
             problem = "is declared more than once (states are named by their method, so overloads are not allowed)";
         }
@@ -323,7 +323,7 @@ internal static class WorkerModelBuilder
         ITypeSymbol desired,
         INamedTypeSymbol worker,
         string desiredName,
-        HashSet<string> seen,
+        bool first,
         List<DiagnosticInfo> diagnostics)
     {
         int timeout = NamedInt(actionAttribute, "TimeoutMs") ?? 0;
@@ -333,7 +333,7 @@ internal static class WorkerModelBuilder
         bool takesDesired = false;
 
         string? problem = null;
-        if (!seen.Add(method.Name))
+        if (!first)
         {
             problem = "is declared more than once (actions are named by their method, so overloads are not allowed)";
         }
@@ -446,19 +446,6 @@ internal static class WorkerModelBuilder
         return true;
     }
 
-    private static Location? TransitionsLocation(IMethodSymbol method, CancellationToken ct)
-    {
-        foreach (AttributeData attribute in method.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == TransitionsToAttribute)
-            {
-                return attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
-            }
-        }
-
-        return null;
-    }
-
     private static bool NamedBool(AttributeData attribute, string name)
     {
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
@@ -494,6 +481,6 @@ internal static class WorkerModelBuilder
         _ => "class",
     };
 
-    private static string Short(string qualified) =>
+    internal static string Short(string qualified) =>
         qualified.StartsWith("global::", StringComparison.Ordinal) ? qualified.Substring(8) : qualified;
 }
