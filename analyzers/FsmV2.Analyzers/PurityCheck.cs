@@ -100,18 +100,12 @@ internal static class PurityCheck
 
         helpers[helper] = null; // while it is being checked: a recursive call adds nothing
         string? found = null;
-        foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
+        foreach (SyntaxNode helperBody in scope.SameFileBodies(helper, tree))
         {
-            // Only helpers in this file: their semantic model is the one at hand.
-            if (reference.SyntaxTree == tree &&
-                reference.GetSyntax(scope.CancellationToken) is MethodDeclarationSyntax declaration &&
-                ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody?.Expression) is { } helperBody)
+            foreach ((string problem, _) in Find(scope, helperBody, helpers, depth))
             {
-                foreach ((string problem, _) in Find(scope, helperBody, helpers, depth))
-                {
-                    found = problem;
-                    break;
-                }
+                found = problem;
+                break;
             }
 
             if (found is not null)

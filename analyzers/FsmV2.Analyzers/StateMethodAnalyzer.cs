@@ -57,7 +57,7 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody?.Expression;
+        SyntaxNode? body = BodyOf(declaration);
         if (body is null)
         {
             return;
@@ -108,6 +108,23 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
             WorkerSymbols.Find(method.GetAttributes(), Symbols.State) is null;
 
         /// <summary>
+        /// The bodies of <paramref name="helper"/>'s declarations in <paramref name="tree"/>: only helpers in the
+        /// file being analyzed are followed, because its semantic model is the one at hand.
+        /// </summary>
+        public IEnumerable<SyntaxNode> SameFileBodies(IMethodSymbol helper, SyntaxTree tree)
+        {
+            foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == tree &&
+                    reference.GetSyntax(CancellationToken) is MethodDeclarationSyntax declaration &&
+                    BodyOf(declaration) is { } body)
+                {
+                    yield return body;
+                }
+            }
+        }
+
+        /// <summary>
         /// FSMV001 and FSMV009 over <paramref name="node"/> and, best-effort, the helper methods of the same worker
         /// it calls (declared in the same file; a helper's Goto is judged against the calling state).
         /// </summary>
@@ -136,15 +153,9 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
                 }
                 else if (depth < MaxHelperDepth && IsHelper(target) && visited.Add(target))
                 {
-                    foreach (SyntaxReference reference in target.DeclaringSyntaxReferences)
+                    foreach (SyntaxNode helperBody in SameFileBodies(target, node.SyntaxTree))
                     {
-                        // Only helpers in this file: their semantic model is the one at hand.
-                        if (reference.SyntaxTree == node.SyntaxTree &&
-                            reference.GetSyntax(CancellationToken) is MethodDeclarationSyntax helper &&
-                            ((SyntaxNode?)helper.Body ?? helper.ExpressionBody?.Expression) is { } helperBody)
-                        {
-                            CheckDecisions(helperBody, visited, depth + 1);
-                        }
+                        CheckDecisions(helperBody, visited, depth + 1);
                     }
                 }
             }
@@ -176,6 +187,9 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>A method's block, or the expression of its arrow body; null when it has neither.</summary>
+    internal static SyntaxNode? BodyOf(BaseMethodDeclarationSyntax method) => (SyntaxNode?)method.Body ?? method.ExpressionBody?.Expression;
 
     internal static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
     {
