@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace FsmV2;
 
@@ -76,17 +77,9 @@ public sealed class ActionPool
         t_draining = true;
         try
         {
-            while (!_queue.IsEmpty && TryTakeSlot())
+            while (TryTakeQueued(out IThreadPoolWorkItem? next))
             {
-                if (_queue.TryDequeue(out IThreadPoolWorkItem? next))
-                {
-                    Interlocked.Decrement(ref _queued);
-                    next.Execute();
-                }
-                else
-                {
-                    Interlocked.Decrement(ref _running);
-                }
+                next.Execute();
             }
         }
         finally
@@ -111,17 +104,30 @@ public sealed class ActionPool
 
     private void DispatchQueued()
     {
+        while (TryTakeQueued(out IThreadPoolWorkItem? next))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// Takes a slot and the oldest waiting action to run in it; false (holding no slot) when the queue is empty or
+    /// every slot is busy. A slot taken while another thread emptied the queue is given back.
+    /// </summary>
+    private bool TryTakeQueued([NotNullWhen(true)] out IThreadPoolWorkItem? next)
+    {
         while (!_queue.IsEmpty && TryTakeSlot())
         {
-            if (_queue.TryDequeue(out IThreadPoolWorkItem? next))
+            if (_queue.TryDequeue(out next))
             {
                 Interlocked.Decrement(ref _queued);
-                ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+                return true;
             }
-            else
-            {
-                Interlocked.Decrement(ref _running);
-            }
+
+            Interlocked.Decrement(ref _running);
         }
+
+        next = null;
+        return false;
     }
 }

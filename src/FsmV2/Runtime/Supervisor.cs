@@ -101,7 +101,7 @@ public sealed class Supervisor : IAsyncDisposable
 
         Log.WorkerAdded(_logger, id, definition.WorkerType, definition.GetStateName(definition.InitialState));
         slot.Start();
-        return new WorkerHandle<TDesired, TObserved>(this, slot, worker, _time);
+        return new WorkerHandle<TDesired, TObserved>(this, slot, _time);
     }
 
     /// <summary>

@@ -5,14 +5,12 @@ public sealed class WorkerHandle<TDesired, TObserved>
 {
     private readonly Supervisor _supervisor;
     private readonly WorkerSlot<TDesired, TObserved> _slot;
-    private readonly IWorker<TDesired, TObserved> _worker;
     private readonly TimeProvider _time;
 
-    internal WorkerHandle(Supervisor supervisor, WorkerSlot<TDesired, TObserved> slot, IWorker<TDesired, TObserved> worker, TimeProvider time)
+    internal WorkerHandle(Supervisor supervisor, WorkerSlot<TDesired, TObserved> slot, TimeProvider time)
     {
         _supervisor = supervisor;
         _slot = slot;
-        _worker = worker;
         _time = time;
     }
 
@@ -42,7 +40,7 @@ public sealed class WorkerHandle<TDesired, TObserved>
     /// see it.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>DeriveDesired</c> threw; the previous desired state is kept.</exception>
-    public void UpdateSpec(TDesired spec) => _slot.Record.SetDesired(Supervisor.Derive(_worker, _slot.Identity, spec), _time.GetUtcNow());
+    public void UpdateSpec(TDesired spec) => _slot.Record.SetDesired(Supervisor.Derive(_slot.Machine, _slot.Identity, spec), _time.GetUtcNow());
 
     /// <summary>Asks the worker to shut down gracefully; it leaves the supervisor when it signals <see cref="Signal.Remove"/>.</summary>
     public void RequestRemoval() => _supervisor.RemoveWorker(Id);
