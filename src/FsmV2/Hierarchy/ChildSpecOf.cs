@@ -22,9 +22,9 @@ public abstract class ChildSpec<TChild> : ChildSpec
     }
 
     /// <summary>
-    /// A copy of this spec with a startup timeout: after it starts (or restarts), the child must reach a running
-    /// phase within <paramref name="timeout"/>, or its circuit opens (a fault of the child), its parent's
-    /// infrastructure check fails and the child is restarted per its parent's strategy and its policy.
+    /// A copy of this spec with a startup timeout: after it starts, restarts or is asked to run again, the child must
+    /// reach a running phase within <paramref name="timeout"/>, or it fails its parent's infrastructure check (its
+    /// own circuit stays closed) and is restarted per its parent's strategy and its policy.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not a positive, finite duration.</exception>
     public ChildSpec<TChild> WithStartupTimeout(TimeSpan timeout)

@@ -169,12 +169,15 @@ internal sealed class ChildTree
             Entry entry = _entries[i];
             entry.Slot.StopRequested = stopChildren || !entry.Spec.Enabled;
             entry.Slot.Tick(now);
-            TimeSpan shutdownTimeout = entry.Spec.ShutdownTimeout ?? _context.Options.ShutdownTimeout;
-            if (entry.LeavingSince is { } since && !entry.Slot.IsRemoved && now - since >= shutdownTimeout)
+            if (entry.LeavingSince is { } since && !entry.Slot.IsRemoved)
             {
-                // It did not reach a removable state in time: stopped anyway (its action cancelled), like a shutdown.
-                Log.ChildShutdownTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, shutdownTimeout.TotalMilliseconds);
-                _ = entry.Slot.StopAsync();
+                TimeSpan shutdownTimeout = entry.Spec.ShutdownTimeout ?? _context.Options.ShutdownTimeout;
+                if (now - since >= shutdownTimeout)
+                {
+                    // It did not reach a removable state in time: stopped anyway (its action cancelled), like a shutdown.
+                    Log.ChildShutdownTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, shutdownTimeout.TotalMilliseconds);
+                    _ = entry.Slot.StopAsync();
+                }
             }
 
             CheckStartup(entry, now);
