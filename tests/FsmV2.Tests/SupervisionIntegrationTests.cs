@@ -202,8 +202,9 @@ public class SupervisionIntegrationTests
             }).WithStartupTimeout(TimeSpan.FromSeconds(2)))
             .Add(CellWorker.AsChild("fine", new NodeSpec()).WithStartupTimeout(TimeSpan.FromSeconds(2)));
         var line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
-        h.Step(); // the parent starts its children
+        h.Step(); // the parent starts its children (stopped: the parent itself is still Stopped) and goes Running
         Assert.NotNull(h.Supervisor.GetStatus("line/slow"));
+        h.Step(); // the children are asked to run: their startup clock starts
         DateTimeOffset started = h.Time.GetUtcNow();
 
         for (int i = 0; i < 100 && line.Status.Circuit == CircuitState.Closed; i++)

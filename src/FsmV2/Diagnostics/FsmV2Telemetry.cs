@@ -69,5 +69,8 @@ public static class FsmV2Telemetry
 
         /// <summary>Counter: worker restarts (<c>fsmv2_restarts_total</c>).</summary>
         public const string Restarts = "fsmv2.restarts";
+
+        /// <summary>Counter: transitions of children's supervision lifecycles, by worker type and the state entered (<see cref="ChildLifecycleState"/>, lower case).</summary>
+        public const string ChildLifecycleTransitions = "fsmv2.child.lifecycle.transitions";
     }
 }

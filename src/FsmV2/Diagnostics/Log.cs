@@ -77,8 +77,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Worker {ParentId} child {ChildId} has left")]
     public static partial void ChildRemoved(ILogger logger, string parentId, string childId);
 
-    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Worker {ParentId} could not start child {ChildName} ({Error}); the parent and its other children keep running")]
-    public static partial void ChildStartFailed(ILogger logger, Exception exception, string parentId, string childName, string error);
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Worker {ParentId} could not start child {ChildName} ({Error}); the parent and its other children keep running; tried again in {RetryInSeconds:0.0} s")]
+    public static partial void ChildStartFailed(ILogger logger, Exception exception, string parentId, string childName, string error, double retryInSeconds);
 
     [LoggerMessage(EventId = 35, Level = LogLevel.Error, Message = "Worker {ParentId} could not update child {ChildId}; it keeps its previous spec")]
     public static partial void ChildUpdateFailed(ILogger logger, Exception exception, string parentId, string childId);
@@ -134,4 +134,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Worker {ParentId}: child {ChildId} did not reach a running state within {TimeoutMs} ms of starting (still in {State}); it counts as failed, so the parent's infrastructure circuit opens and restarts it")]
     public static partial void ChildStartupTimedOut(ILogger logger, string parentId, string childId, double timeoutMs, string state);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Debug, Message = "Worker {ParentId}: child {ChildId} {FromState} -> {ToState}: {Reason}")]
+    public static partial void ChildLifecycleChanged(ILogger logger, string parentId, string childId, ChildLifecycleState fromState, ChildLifecycleState toState, string reason);
+
+    [LoggerMessage(EventId = 54, Level = LogLevel.Information, Message = "Worker {ParentId}: child {ChildId} has run for {WindowSeconds:0} s since its last restart; its restart backoff starts again from the first delay")]
+    public static partial void ChildStable(ILogger logger, string parentId, string childId, double windowSeconds);
+
+    [LoggerMessage(EventId = 55, Level = LogLevel.Error, Message = "Worker {WorkerId} ({WorkerType}): its tick threw ({Error}); counted as a fault of this worker, the supervisor and the other workers go on")]
+    public static partial void TickFailed(ILogger logger, Exception exception, string workerId, string workerType, string error);
+
+    [LoggerMessage(EventId = 56, Level = LogLevel.Error, Message = "Worker {ParentId}: entry {Index} of its children is null; skipped, the parent and its other children go on")]
+    public static partial void ChildSpecMissing(ILogger logger, string parentId, int index);
+
+    [LoggerMessage(EventId = 57, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) restarted by an operator: {Reason}")]
+    public static partial void OperatorRestart(ILogger logger, string workerId, string workerType, string reason);
 }

@@ -12,6 +12,7 @@ namespace FsmV2;
 internal sealed class SupervisorMetrics
 {
     private static readonly Meter SharedMeter = new(FsmV2Telemetry.Name, typeof(SupervisorMetrics).Assembly.GetName().Version?.ToString(3));
+    private static readonly string[] LifecycleNames = Enum.GetNames<ChildLifecycleState>().Select(n => n.ToLowerInvariant()).ToArray();
     private static readonly string[] OutcomeNames = Enum.GetNames<ActionOutcome>().Select(n => n.ToLowerInvariant()).ToArray();
 
     private readonly ObservedInstruments _observed;
@@ -28,6 +29,7 @@ internal sealed class SupervisorMetrics
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _recoveries;
     private readonly Histogram<double> _templateRendering;
+    private readonly Counter<long> _lifecycle;
 
     public SupervisorMetrics(IMeterFactory? factory)
     {
@@ -43,6 +45,7 @@ internal sealed class SupervisorMetrics
         _restarts = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Restarts, description: "Worker restarts.");
         _escalations = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.Escalations, description: "Escalations to a parent or to operators.");
         _recoveries = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.InfrastructureRecovery, description: "Circuits closed again after a failure.");
+        _lifecycle = meter.CreateCounter<long>(FsmV2Telemetry.Instruments.ChildLifecycleTransitions, description: "Transitions of children's supervision lifecycles, by the state entered.");
         _templateRendering = meter.CreateHistogram<double>(FsmV2Telemetry.Instruments.TemplateRenderingDuration, unit: "s", description: "Rendering one child's templated spec.");
     }
 
@@ -166,6 +169,14 @@ internal sealed class SupervisorMetrics
         if (_restarts.Enabled)
         {
             _restarts.Add(1, new TagList { { "worker_type", workerType } });
+        }
+    }
+
+    public void ChildLifecycleChanged(string workerType, ChildLifecycleState to)
+    {
+        if (_lifecycle.Enabled)
+        {
+            _lifecycle.Add(1, new TagList { { "worker_type", workerType }, { "state", LifecycleNames[(int)to] } });
         }
     }
 }

@@ -92,8 +92,11 @@ public abstract class ChildSpec
     private protected bool SameSupervision(ChildSpec other) =>
         other.Policy == Policy && other.StartupTimeout == StartupTimeout && other.ShutdownTimeout == ShutdownTimeout;
 
-    /// <summary>Creates and starts the live child.</summary>
-    internal abstract WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now);
+    /// <summary>Creates and starts a live instance of the child, counting its restarts in <paramref name="ledger"/>.</summary>
+    internal abstract WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, RestartLedger ledger, DateTimeOffset now);
+
+    /// <summary>The child's worker type name, known before an instance exists (for a child that cannot be created).</summary>
+    internal abstract string WorkerType { get; }
 
     /// <summary>Gives the live child this spec's desired state.</summary>
     internal abstract void Apply(WorkerSlot slot, DateTimeOffset now);

@@ -49,6 +49,8 @@ public abstract class ChildSpec<TChild> : ChildSpec
         return copy;
     }
 
+    internal override string WorkerType => typeof(TChild).Name;
+
     private protected abstract ChildSpec<TChild> Copy();
 
     // A copy that keeps how this child is supervised, so the With… calls can be chained in any order.

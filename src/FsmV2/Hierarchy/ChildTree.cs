@@ -1,20 +1,25 @@
 namespace FsmV2;
 
 /// <summary>
-/// The live children of one parent worker, reconciled to the parent's <see cref="IHasChildren.Children"/> and
-/// ticked right before the parent decides. A full comparison runs only when the parent's desired state changed
-/// or a wanted child left; otherwise reconciling is a version compare, so a steady tree costs nothing extra.
+/// The children of one parent worker: one <see cref="ChildLifecycle"/> per child name, reconciled to the parent's
+/// <see cref="IHasChildren.Children"/> and supervised right before the parent decides. A full comparison runs only
+/// when the parent's desired state changed or a wanted child left; otherwise reconciling is a version compare, so a
+/// steady tree costs nothing extra.
 /// </summary>
+/// <remarks>
+/// The tick is the only writer. Readers on other threads (status, gauges) iterate <see cref="_published"/>, an
+/// array replaced whenever a child is added or dropped, so they never see a collection being modified.
+/// </remarks>
 internal sealed class ChildTree
 {
     private readonly SupervisorContext _context;
     private readonly WorkerIdentity _parent;
     private readonly Func<VariableBundle> _variables;
-    private VariableBundle? _inherited;
-    private readonly List<Entry> _entries = [];
-    private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChildLifecycle> _byName = new(StringComparer.Ordinal);
     private readonly HashSet<string> _exited = new(StringComparer.Ordinal);
     private readonly List<SupervisedChild> _plan = [];
+    private volatile ChildLifecycle[] _published = [];
+    private VariableBundle? _inherited;
     private ChildHealth[] _health = [];
     private RestartIntensityTracker? _intensity;
     private long _version = -1;
@@ -31,8 +36,8 @@ internal sealed class ChildTree
         _variables = variables;
     }
 
-    /// <summary>Live children, including those winding down.</summary>
-    public int Count => _entries.Count;
+    /// <summary>Supervised children, including those waiting to restart, unstartable or winding down.</summary>
+    public int Count => _published.Length;
 
     public void Reconcile(IReadOnlyList<ChildSpec>? specs, long version, DateTimeOffset now, bool parentShuttingDown)
     {
@@ -42,195 +47,182 @@ internal sealed class ChildTree
             return;
         }
 
-        _inherited = inherited;
-
         long started = _context.Time.GetTimestamp();
+        _inherited = inherited;
         _version = version;
         _dirty = false;
         _wanted = 0;
-        foreach (Entry entry in _entries)
+        foreach (ChildLifecycle child in _published)
         {
-            entry.Wanted = false;
+            child.Wanted = false;
         }
 
         if (specs is not null && !parentShuttingDown)
         {
-            foreach (ChildSpec spec in specs)
-            {
-                if (_exited.Contains(spec.Name))
-                {
-                    continue; // a Transient or Temporary child that finished: not started again
-                }
-
-                ReconcileOne(spec, now);
-            }
-
-            if (_exited.Count > 0)
-            {
-                ForgetExitedNoLongerListed(specs);
-            }
+            ReconcileListed(specs, now);
         }
 
-        foreach (Entry entry in _entries)
+        foreach (ChildLifecycle child in _published)
         {
-            if (!entry.Wanted && !entry.Leaving)
+            if (!child.Wanted)
             {
-                entry.Leaving = true;
-                entry.LeavingSince = now;
-                Log.ChildRemoving(_context.Logger, _parent.Id, entry.Slot.Identity.Id);
-                entry.Slot.RequestShutdown(cancelAction: false); // graceful: an action in flight finishes first
+                LeaveGracefully(child, "no longer wanted by its parent", now);
             }
         }
 
         _context.Metrics.Reconciled(_parent.WorkerType, _context.Time.GetElapsedTime(started));
     }
 
+    private void ReconcileListed(IReadOnlyList<ChildSpec> specs, DateTimeOffset now)
+    {
+        for (int i = 0; i < specs.Count; i++)
+        {
+            if (specs[i] is not { } spec)
+            {
+                Log.ChildSpecMissing(_context.Logger, _parent.Id, i);
+                continue; // a null entry: the parent and the other children go on
+            }
+
+            if (_exited.Contains(spec.Name))
+            {
+                continue; // a Transient or Temporary child that finished: not started again
+            }
+
+            try
+            {
+                ReconcileOne(spec, now);
+            }
+#pragma warning disable CA1031 // Contained: one child's spec never stops its parent or its siblings.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ChildSpecInvalid(_context.Logger, ex, _parent.Id, spec.Name, ex.Message);
+            }
+        }
+
+        if (_exited.Count > 0)
+        {
+            ForgetExitedNoLongerListed(specs);
+        }
+    }
+
     // Its own method, called only when a child has exited: the closure over specs is allocated on entry.
     private void ForgetExitedNoLongerListed(IReadOnlyList<ChildSpec> specs) =>
-        _exited.RemoveWhere(name => !specs.Any(s => s.Name == name));
+        _exited.RemoveWhere(name => !specs.Any(s => s?.Name == name));
 
     private void ReconcileOne(ChildSpec spec, DateTimeOffset now)
     {
-        _byName.TryGetValue(spec.Name, out Entry? existing);
+        if (spec.Enabled)
+        {
+            _wanted++; // counted even when it cannot be created: the parent sees it missing
+        }
+
+        if (!_byName.TryGetValue(spec.Name, out ChildLifecycle? existing))
+        {
+            var child = new ChildLifecycle(_context, _parent, spec, now) { Wanted = true, Inherited = _inherited! };
+            _byName.Add(spec.Name, child);
+            Publish([.. _published, child]);
+            child.Start(now, "added");
+            if (child.Slot is { } slot)
+            {
+                Log.ChildAdded(_context.Logger, _parent.Id, slot.Identity.Id, slot.Identity.WorkerType);
+            }
+
+            return;
+        }
+
+        existing.Wanted = true;
+        existing.Inherited = _inherited!;
+        if (existing.State == ChildLifecycleState.Leaving)
+        {
+            _dirty = true; // wanted again while winding down: started anew once it has left
+            return;
+        }
+
+        Update(existing, spec, now);
+    }
+
+    // A listed child that exists: prepare its new spec and, if it asks for something else, give it to the live instance.
+    private void Update(ChildLifecycle existing, ChildSpec spec, DateTimeOffset now)
+    {
         try
         {
             spec.Prepare(_context, _parent, _inherited!);
         }
+#pragma warning disable CA1031 // A template that does not render: the child keeps its previous spec.
         catch (Exception ex)
+#pragma warning restore CA1031
         {
-            // A template that does not render or a spec that cannot be read: this child keeps its previous spec (or
-            // is not started); the parent and the other children go on.
-            if (existing is not null)
-            {
-                existing.Wanted = true;
-            }
-
             Log.ChildSpecInvalid(_context.Logger, ex, _parent.Id, spec.Name, ex.Message);
             return;
         }
 
-        if (existing is null)
+        if (existing.Slot is { } slot)
         {
-            WorkerSlot slot;
-            try
-            {
-                slot = spec.Start(_context, _parent, now);
-            }
-            catch (Exception ex)
-            {
-                // A child that cannot be created is a configuration error, not an infrastructure failure: it is
-                // logged by name and tried again when the parent's desired state changes.
-                Log.ChildStartFailed(_context.Logger, ex, _parent.Id, spec.Name, ex.Message);
-                return;
-            }
-
-            slot.Variables = spec.Variables;
-            var entry = new Entry(spec, slot, now) { Wanted = true };
-            _entries.Add(entry);
-            _byName.Add(spec.Name, entry);
-            Log.ChildAdded(_context.Logger, _parent.Id, slot.Identity.Id, slot.Identity.WorkerType);
-        }
-        else
-        {
-            existing.Wanted = true;
-            existing.Slot.Variables = spec.Variables; // its own children inherit the new ones even if its spec is unchanged
-            if (existing.Leaving)
-            {
-                _dirty = true; // wanted again while winding down: started anew once it has left
-            }
-            else if (!existing.Spec.SameAs(spec))
-            {
-                try
-                {
-                    spec.Apply(existing.Slot, now);
-                    existing.Spec = spec;
-                    Log.ChildUpdated(_context.Logger, _parent.Id, existing.Slot.Identity.Id);
-                }
-                catch (Exception ex)
-                {
-                    Log.ChildUpdateFailed(_context.Logger, ex, _parent.Id, existing.Slot.Identity.Id);
-                    existing.Slot.RecordFault(InnerOf(ex), "derive", now);
-                }
-            }
+            slot.Variables = spec.Variables; // its own children inherit the new ones even if its spec is unchanged
         }
 
-        if (spec.Enabled)
+        if (existing.Spec.SameAs(spec))
         {
-            _wanted++;
+            return;
+        }
+
+        if (!existing.IsLive || existing.Slot is null)
+        {
+            existing.Spec = spec; // the next instance runs it
+            return;
+        }
+
+        try
+        {
+            spec.Apply(existing.Slot, now);
+            existing.Spec = spec;
+            Log.ChildUpdated(_context.Logger, _parent.Id, existing.Id);
+        }
+#pragma warning disable CA1031 // The child's derive threw: a fault of the child, which keeps its previous spec.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ChildUpdateFailed(_context.Logger, ex, _parent.Id, existing.Id);
+            existing.Slot.RecordFault(ex is InvalidOperationException { InnerException: { } inner } ? inner : ex, "derive", now);
         }
     }
 
     /// <summary>Ticks every child (and so, recursively, their children). A child's failure stays in its subtree.</summary>
     public void Tick(DateTimeOffset now, bool stopChildren)
     {
-        bool anyRemoved = false;
-        for (int i = 0; i < _entries.Count; i++)
+        bool anyGone = false;
+        foreach (ChildLifecycle child in _published)
         {
-            Entry entry = _entries[i];
-            entry.Slot.StopRequested = stopChildren || !entry.Spec.Enabled;
-            entry.Slot.Tick(now);
-            if (entry.LeavingSince is { } since && !entry.Slot.IsRemoved)
+            if (child.Tick(now, stopChildren))
             {
-                TimeSpan shutdownTimeout = entry.Spec.ShutdownTimeout ?? _context.Options.ShutdownTimeout;
-                if (now - since >= shutdownTimeout)
-                {
-                    // It did not reach a removable state in time: stopped anyway (its action cancelled), like a shutdown.
-                    Log.ChildShutdownTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, shutdownTimeout.TotalMilliseconds);
-                    _ = entry.Slot.StopAsync();
-                }
+                _exited.Add(child.Spec.Name); // left on its own, normally: only Permanent children come back
             }
 
-            CheckStartup(entry, now);
-
-            anyRemoved |= entry.Slot.IsRemoved;
+            anyGone |= child.State == ChildLifecycleState.Gone;
         }
 
-        if (anyRemoved)
+        if (anyGone)
         {
-            DropRemoved();
-        }
-    }
-
-    /// <summary>
-    /// A child with a startup timeout must reach a running phase within it after it starts, restarts or is asked to
-    /// run again; otherwise it counts as failed (see <see cref="CheckHealth"/>) until it runs or is restarted.
-    /// </summary>
-    private void CheckStartup(Entry entry, DateTimeOffset now)
-    {
-        if (entry.Spec.StartupTimeout is not { } limit || entry.Leaving)
-        {
-            return;
-        }
-
-        if (entry.Slot.StopRequested)
-        {
-            entry.Restarted(now); // not expected to run now: the clock starts when it is asked to run again
-            return;
-        }
-
-        if (entry.Running)
-        {
-            return;
-        }
-
-        if (entry.Slot.Phase is LifecyclePhase.RunningHealthy or LifecyclePhase.RunningDegraded)
-        {
-            entry.Running = true;
-            entry.StartupExpired = false;
-        }
-        else if (!entry.StartupExpired && now - entry.StartedAt >= limit)
-        {
-            entry.StartupExpired = true;
-            Log.ChildStartupTimedOut(_context.Logger, _parent.Id, entry.Slot.Identity.Id, limit.TotalMilliseconds, entry.Slot.GetStatus(now).State);
+            DropGone(now);
         }
     }
 
     public ChildrenView View(DateTimeOffset now)
     {
         int healthy = 0, unhealthy = 0, stopped = 0;
-        foreach (Entry entry in _entries)
+        ChildLifecycle[] children = _published;
+        int total = 0;
+        foreach (ChildLifecycle child in children)
         {
-            switch (entry.Slot.Health(now))
+            if (child.State == ChildLifecycleState.Gone)
+            {
+                continue; // dropped at the end of this tick
+            }
+
+            total++;
+            ChildCondition condition = child.IsLive || child.State == ChildLifecycleState.Leaving ? child.Slot!.Health(now) : ChildCondition.Unhealthy;
+            switch (condition)
             {
                 case ChildCondition.Healthy: healthy++; break;
                 case ChildCondition.Stopped: stopped++; break;
@@ -238,33 +230,35 @@ internal sealed class ChildTree
             }
         }
 
-        return new ChildrenView(_entries.Count, healthy, unhealthy, stopped, _wanted);
+        return new ChildrenView(total, healthy, unhealthy, stopped, _wanted);
     }
 
-    /// <summary>Children, grandchildren and so on.</summary>
+    /// <summary>Children, grandchildren and so on (any thread).</summary>
     public int DescendantCount
     {
         get
         {
-            int count = _entries.Count;
-            foreach (Entry entry in _entries)
+            ChildLifecycle[] children = _published;
+            int count = children.Length;
+            foreach (ChildLifecycle child in children)
             {
-                count += entry.Slot.DescendantCount;
+                count += child.Slot?.DescendantCount ?? 0;
             }
 
             return count;
         }
     }
 
-    /// <summary>Children, grandchildren and so on whose circuit is not closed.</summary>
+    /// <summary>Children, grandchildren and so on whose circuit is not closed (any thread).</summary>
     public int OpenCircuitCount
     {
         get
         {
             int count = 0;
-            foreach (Entry entry in _entries)
+            foreach (ChildLifecycle child in _published)
             {
-                count += entry.Slot.OpenCircuitCount;
+                // A child waiting to restart counts with its last instance's circuits: it is down because they opened.
+                count += child.State is ChildLifecycleState.Gone or ChildLifecycleState.Unstartable ? 0 : child.Slot?.OpenCircuitCount ?? 0;
             }
 
             return count;
@@ -274,189 +268,242 @@ internal sealed class ChildTree
     /// <summary>Asks every child to shut down (the parent is leaving).</summary>
     public void RequestShutdown(DateTimeOffset now)
     {
-        foreach (Entry entry in _entries)
+        foreach (ChildLifecycle child in _published)
         {
-            if (!entry.Leaving)
-            {
-                entry.Leaving = true;
-                entry.LeavingSince = now;
-                entry.Slot.RequestShutdown(cancelAction: false);
-            }
+            child.Wanted = false;
+            LeaveGracefully(child, "its parent is leaving", now);
         }
     }
 
     /// <summary>Stops every child at once (forced shutdown of the parent).</summary>
     public Task StopAllAsync()
     {
-        var stops = new Task[_entries.Count];
-        for (int i = 0; i < _entries.Count; i++)
+        ChildLifecycle[] children = _published;
+        Publish([]);
+        _byName.Clear();
+        var stops = new Task[children.Length];
+        for (int i = 0; i < children.Length; i++)
         {
-            _context.Store.Delete(_entries[i].Slot.Identity.Id);
-            stops[i] = _entries[i].Slot.StopAsync();
+            stops[i] = children[i].StopAsync();
         }
 
-        _entries.Clear();
-        _byName.Clear();
         return Task.WhenAll(stops);
     }
 
+    /// <summary>Adds each child's status and, depth first, its descendants' (any thread).</summary>
     public void AppendStatus(List<WorkerStatus> into, DateTimeOffset now)
     {
-        foreach (Entry entry in _entries)
+        foreach (ChildLifecycle child in _published)
         {
-            entry.Slot.AppendStatus(into, now);
-        }
-    }
-
-    private void DropRemoved()
-    {
-        for (int i = _entries.Count - 1; i >= 0; i--)
-        {
-            Entry entry = _entries[i];
-            if (!entry.Slot.IsRemoved)
+            if (child.State == ChildLifecycleState.Gone)
             {
                 continue;
             }
 
-            _entries.RemoveAt(i);
-            _byName.Remove(entry.Spec.Name);
-            _context.Store.Delete(entry.Slot.Identity.Id);
-            _ = entry.Slot.StopAsync();
-            Log.ChildRemoved(_context.Logger, _parent.Id, entry.Slot.Identity.Id);
-            if (entry.Wanted && !entry.Leaving && !entry.Spec.Policy.ShouldRestart(ChildExit.Normal))
+            into.Add(child.Status(now));
+            if (child.IsLive || child.State is ChildLifecycleState.Leaving or ChildLifecycleState.Failed)
             {
-                _exited.Add(entry.Spec.Name); // left on its own, normally: only Permanent children come back
-                Log.ChildNotRestarted(_context.Logger, _parent.Id, entry.Slot.Identity.Id, entry.Spec.Policy);
-            }
-            else if (entry.Wanted)
-            {
-                _dirty = true; // still wanted (it left on its own, or was wanted again): start it anew
+                child.Slot?.AppendDescendants(into, now);
             }
         }
     }
 
+    /// <summary>The child (or deeper descendant) with id <paramref name="id"/>, or <see langword="null"/> (any thread).</summary>
+    public ChildLifecycle? Find(string id)
+    {
+        foreach (ChildLifecycle child in _published)
+        {
+            if (id == child.Id)
+            {
+                return child;
+            }
+
+            if (id.StartsWith(child.Id, StringComparison.Ordinal) && id.Length > child.Id.Length && id[child.Id.Length] == '/')
+            {
+                return child.Slot?.FindChild(id);
+            }
+        }
+
+        return null;
+    }
+
+    private void LeaveGracefully(ChildLifecycle child, string reason, DateTimeOffset now)
+    {
+        if (child.State is ChildLifecycleState.Leaving or ChildLifecycleState.Gone)
+        {
+            return;
+        }
+
+        Log.ChildRemoving(_context.Logger, _parent.Id, child.Id);
+        child.Leave(reason, now); // graceful: an action in flight finishes first
+    }
+
+    private void DropGone(DateTimeOffset now)
+    {
+        var kept = new List<ChildLifecycle>(_published.Length);
+        foreach (ChildLifecycle child in _published)
+        {
+            if (child.State != ChildLifecycleState.Gone)
+            {
+                kept.Add(child);
+                continue;
+            }
+
+            if (child.Wanted && !_exited.Contains(child.Spec.Name))
+            {
+                child.Start(now, "wanted again after it left"); // the same lifecycle: restart count and history stay
+                kept.Add(child);
+                continue;
+            }
+
+            _byName.Remove(child.Spec.Name);
+            _context.Store.Delete(child.Id);
+            Log.ChildRemoved(_context.Logger, _parent.Id, child.Id);
+        }
+
+        Publish([.. kept]);
+    }
+
+    private void Publish(ChildLifecycle[] children) => _published = children;
+
     /// <summary>
-    /// Checks the children for the parent's infrastructure circuit: none has an open circuit, has gone silent
-    /// (a stale observation) or has overrun its startup timeout. Allocation-free when all is well.
+    /// The parent's verdict on its live children: none has an open fault circuit, has gone silent (a stale
+    /// observation) or has overrun its startup timeout, and the sanity checks pass. A failure that names one of
+    /// these children fails it, so it is restarted. Allocation-free when all is well.
     /// </summary>
     public HealthResult CheckHealth(InfrastructureHealthChecker checker, DateTimeOffset now)
     {
-        int count = _entries.Count;
-        if (_health.Length != count)
+        ChildLifecycle[] children = _published;
+        if (_health.Length < children.Length)
         {
-            _health = new ChildHealth[count];
+            _health = new ChildHealth[children.Length];
         }
 
-        int i = 0;
-        foreach (Entry entry in _entries)
+        int n = 0;
+        foreach (ChildLifecycle child in children)
         {
-            WorkerSlot slot = entry.Slot;
-            _health[i++] = new ChildHealth(slot.Identity.Id, Exists: true, Healthy: !slot.IsStale(now) && !entry.StartupExpired, slot.Circuit);
+            if (child.IsLive && child.Slot is { } slot && !slot.Supervision.IsIsolated)
+            {
+                bool healthy = !slot.IsStale(now) && !child.StartupExpired(now);
+                _health[n++] = new ChildHealth(child.Id, Exists: true, Healthy: healthy, slot.FaultCircuit);
+            }
         }
 
-        return checker.Check<ChildHealth>(_health.AsSpan(0, i), now);
+        HealthResult result = checker.Check<ChildHealth>(_health.AsSpan(0, n), now);
+        if (!result.IsHealthy && result.ChildId is { } named && FindOwn(named) is { IsLive: true } failed)
+        {
+            if (failed.StartupExpired(now))
+            {
+                Log.ChildStartupTimedOut(_context.Logger, _parent.Id, failed.Id, failed.Spec.StartupTimeout!.Value.TotalMilliseconds, failed.Slot!.StateName);
+            }
+
+            failed.Fail(result.Reason ?? "unhealthy", now);
+        }
+
+        return result;
+    }
+
+    // One of this parent's own children, by full id or by name (a sanity check may name either).
+    private ChildLifecycle? FindOwn(string idOrName)
+    {
+        if (_byName.TryGetValue(idOrName, out ChildLifecycle? byName))
+        {
+            return byName;
+        }
+
+        string prefix = _parent.Id + "/";
+        return idOrName.StartsWith(prefix, StringComparison.Ordinal) && _byName.TryGetValue(idOrName[prefix.Length..], out ChildLifecycle? byId) ? byId : null;
+    }
+
+    /// <summary>Whether a child failed and was not restarted (the restart intensity was exceeded).</summary>
+    public bool HasFailed
+    {
+        get
+        {
+            foreach (ChildLifecycle child in _published)
+            {
+                if (child.State == ChildLifecycleState.Failed)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>
-    /// Restarts the failed children (an open circuit, or an overrun startup timeout) per <paramref name="strategy"/>
-    /// and their restart policies.
-    /// Returns <see langword="false"/> when the restart intensity
-    /// was exceeded: the parent must escalate.
+    /// Restarts every failed child per <paramref name="strategy"/> and the restart policies, each after its own
+    /// backoff delay. Returns <see langword="false"/> when the restart intensity is exceeded: nothing more is
+    /// restarted, the children not restarted stay <see cref="ChildLifecycleState.Failed"/>, and the parent must fail itself.
     /// </summary>
     public bool RestartFailed(RestartStrategy strategy, DateTimeOffset now)
     {
-        _intensity ??= new RestartIntensityTracker(_context.Options.RestartIntensity, _context.Time);
-        foreach (Entry failed in _entries.Where(e => e.Slot.Circuit == CircuitState.Open || e.StartupExpired).ToList())
+        foreach (ChildLifecycle failed in _published)
         {
-            if (!_entries.Contains(failed))
+            if (failed.State == ChildLifecycleState.Failed && !RestartOne(failed, strategy, now))
             {
-                continue; // already restarted as a bystander
-            }
-
-            _plan.Clear();
-            for (int i = 0; i < _entries.Count; i++)
-            {
-                Entry e = _entries[i];
-                _plan.Add(new SupervisedChild(e.Slot.Identity.Id, e.Spec.Policy, ReferenceEquals(e, failed) ? ChildExit.Abnormal : ChildExit.Running, i));
-            }
-
-            RestartPlan plan = RestartPlanner.Plan(strategy, _plan, failed.Slot.Identity.Id);
-            if (plan.ToRestart.Count > 0 && !_intensity.TryRecordRestart())
-            {
-                Log.RestartIntensityExceeded(_context.Logger, _parent.Id, $"more than {_context.Options.RestartIntensity.MaxRestarts} restarts within {_context.Options.RestartIntensity.Window.TotalSeconds:0} s");
                 return false;
-            }
-
-            var stopped = new Dictionary<string, Task>(StringComparer.Ordinal);
-            foreach (string id in plan.ToStop.Concat(plan.ToRestart).Concat(plan.ToRemove).Distinct())
-            {
-                Entry e = _entries.First(x => x.Slot.Identity.Id == id);
-                _context.Store.Delete(id);
-                stopped[id] = e.Slot.ActionDone;
-                _ = e.Slot.StopAsync(); // cancels its action: restarted, never duplicated
-            }
-
-            foreach (string id in plan.ToRemove)
-            {
-                Entry e = _entries.First(x => x.Slot.Identity.Id == id);
-                _entries.Remove(e);
-                _byName.Remove(e.Spec.Name);
-                _exited.Add(e.Spec.Name);
-                Log.ChildNotRestarted(_context.Logger, _parent.Id, id, e.Spec.Policy);
-            }
-
-            foreach (string id in plan.ToRestart)
-            {
-                Entry e = _entries.First(x => x.Slot.Identity.Id == id);
-                Log.ChildRestarting(_context.Logger, _parent.Id, id, strategy, plan.Reason);
-                try
-                {
-                    e.Slot = e.Spec.Start(_context, _parent, now);
-                    e.Restarted(now);
-                    e.Slot.Variables = e.Spec.Variables;
-                    e.Slot.HoldUntil(stopped[id]);
-                    _context.Metrics.Restarted(e.Slot.Identity.WorkerType);
-                }
-                catch (Exception ex)
-                {
-                    Log.ChildStartFailed(_context.Logger, ex, _parent.Id, e.Spec.Name, ex.Message);
-                    _entries.Remove(e);
-                    _byName.Remove(e.Spec.Name);
-                }
             }
         }
 
         return true;
     }
 
-    private static Exception InnerOf(Exception ex) => ex is InvalidOperationException { InnerException: { } inner } ? inner : ex;
-
-    private sealed class Entry(ChildSpec spec, WorkerSlot slot, DateTimeOffset startedAt)
+    private bool RestartOne(ChildLifecycle failed, RestartStrategy strategy, DateTimeOffset now)
     {
-        public ChildSpec Spec { get; set; } = spec;
-
-        public WorkerSlot Slot { get; set; } = slot;
-
-        public bool Wanted { get; set; }
-
-        public bool Leaving { get; set; }
-
-        public DateTimeOffset? LeavingSince { get; set; }
-
-        /// <summary>When it started, restarted or was last asked to run: where its startup timeout counts from.</summary>
-        public DateTimeOffset StartedAt { get; private set; } = startedAt;
-
-        /// <summary>Whether it has reached a running phase since <see cref="StartedAt"/>.</summary>
-        public bool Running { get; set; }
-
-        /// <summary>Whether it overran its startup timeout and has not run since: it counts as failed.</summary>
-        public bool StartupExpired { get; set; }
-
-        public void Restarted(DateTimeOffset now)
+        ChildLifecycle[] children = _published;
+        _plan.Clear();
+        for (int i = 0; i < children.Length; i++)
         {
-            StartedAt = now;
-            Running = false;
-            StartupExpired = false;
+            ChildLifecycle c = children[i];
+            ChildExit exit = ReferenceEquals(c, failed) ? ChildExit.Abnormal : c.IsLive ? ChildExit.Running : ChildExit.Abnormal;
+            _plan.Add(new SupervisedChild(c.Id, c.Spec.Policy, exit, i));
+        }
+
+        RestartPlan plan = RestartPlanner.Plan(strategy, _plan, failed.Id);
+        _intensity ??= new RestartIntensityTracker(_context.Options.RestartIntensity, _context.Time);
+        if (plan.ToRestart.Count > 0 && !_intensity.TryRecordRestart())
+        {
+            RestartIntensityOptions limit = _context.Options.RestartIntensity;
+            Log.RestartIntensityExceeded(_context.Logger, _parent.Id, $"more than {limit.MaxRestarts} restarts within {limit.Window.TotalSeconds:0} s");
+            return false;
+        }
+
+        Apply(plan, failed, strategy, now);
+        return true;
+    }
+
+    private void Apply(RestartPlan plan, ChildLifecycle failed, RestartStrategy strategy, DateTimeOffset now)
+    {
+        foreach (string id in plan.ToRemove)
+        {
+            ChildLifecycle temporary = _byName[id[(_parent.Id.Length + 1)..]];
+            Log.ChildNotRestarted(_context.Logger, _parent.Id, id, temporary.Spec.Policy);
+            _exited.Add(temporary.Spec.Name);
+            temporary.Remove($"a bystander of {failed.Id}'s restart and {temporary.Spec.Policy}: not restarted", now);
+        }
+
+        if (plan.ToRestart.Count == 0)
+        {
+            if (failed.State == ChildLifecycleState.Failed) // not restarted by its policy: it has ended
+            {
+                _exited.Add(failed.Spec.Name);
+                failed.Remove(plan.Reason, now);
+            }
+
+            return;
+        }
+
+        TimeSpan delay = failed.NextRestartDelay(); // the siblings restart with the child that failed
+        foreach (string id in plan.ToRestart)
+        {
+            ChildLifecycle child = _byName[id[(_parent.Id.Length + 1)..]];
+            if (ReferenceEquals(child, failed) || child.IsLive)
+            {
+                Log.ChildRestarting(_context.Logger, _parent.Id, id, strategy, plan.Reason);
+                child.StopForRestart(ReferenceEquals(child, failed) ? failed.Reason : $"restarted with {failed.Id} ({strategy})", strategy, delay, now);
+            }
         }
     }
 }

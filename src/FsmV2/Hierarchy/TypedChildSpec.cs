@@ -25,16 +25,16 @@ internal sealed class TypedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TC
         SameSupervision(typed) &&
         EqualityComparer<TDesired>.Default.Equals(typed._spec, _spec);
 
-    internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, DateTimeOffset now) =>
-        StartWorker(_create, Name, _spec, context, parent, now);
+    internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, RestartLedger ledger, DateTimeOffset now) =>
+        StartWorker(_create, Name, _spec, context, parent, ledger, now);
 
-    internal static WorkerSlot StartWorker(Func<TChild> create, string name, TDesired spec, SupervisorContext context, WorkerIdentity parent, DateTimeOffset now)
+    internal static WorkerSlot StartWorker(Func<TChild> create, string name, TDesired spec, SupervisorContext context, WorkerIdentity parent, RestartLedger ledger, DateTimeOffset now)
     {
         TChild worker = create() ?? throw new InvalidOperationException($"The factory of child '{name}' of worker '{parent.Id}' returned null.");
         var identity = new WorkerIdentity($"{parent.Id}/{name}", worker.Definition.WorkerType);
         TDesired desired = Supervisor.Derive(worker, identity, spec);
         WorkerRecord<TDesired, TObserved> record = context.Store.Create<TDesired, TObserved>(identity, desired, now);
-        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, context);
+        var slot = new WorkerSlot<TDesired, TObserved>(worker, record, context, ledger, isChild: true);
         slot.Start();
         return slot;
     }

@@ -44,7 +44,7 @@ public sealed class Supervisor : IAsyncDisposable
         var metrics = new SupervisorMetrics(meterFactory);
         metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
-            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null);
+            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff));
     }
 
     /// <summary>
@@ -201,7 +201,7 @@ public sealed class Supervisor : IAsyncDisposable
             bool removed = false;
             foreach (WorkerSlot slot in slots)
             {
-                slot.Tick(now);
+                TickContained(slot, now);
                 removed |= slot.IsRemoved;
             }
 
@@ -213,6 +213,120 @@ public sealed class Supervisor : IAsyncDisposable
             Interlocked.Increment(ref _ticks);
         }
     }
+
+    // Nothing a worker does ends the tick: an exception is logged with the worker and counted as its fault.
+    private void TickContained(WorkerSlot slot, DateTimeOffset now)
+    {
+        try
+        {
+            slot.Tick(now);
+        }
+#pragma warning disable CA1031 // Contained to the worker's subtree; the other workers go on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.TickFailed(_logger, ex, slot.Identity.Id, slot.Identity.WorkerType, ex.Message);
+            slot.RecordFault(ex, "tick", now);
+        }
+    }
+
+    /// <summary>
+    /// Both circuits of worker (or child) <paramref name="id"/>, by value, or <see langword="null"/> if there is no
+    /// such worker (or the child has no live instance). Safe from any thread.
+    /// </summary>
+    public WorkerCircuits? GetCircuits(string id) => FindLive(id)?.Supervision.Circuits();
+
+    /// <summary>
+    /// Operator action: forces a circuit of worker (or child) <paramref name="id"/> open with no probes, until
+    /// <see cref="CloseCircuit"/>. Isolating a worker's fault circuit takes it out of service (it does not decide,
+    /// and its parent does not restart it); isolating a parent's infrastructure circuit pauses the parent. Safe from
+    /// any thread.
+    /// </summary>
+    /// <param name="id">The worker's id (a child's is its parent's id, a slash and its name).</param>
+    /// <param name="scope"><see cref="ErrorScope.Worker"/> for the fault circuit, <see cref="ErrorScope.Infrastructure"/> for a parent's.</param>
+    /// <returns><see langword="false"/> if there is no such worker (or no live instance of the child, or no such circuit: a worker without children has no infrastructure circuit).</returns>
+    public bool IsolateCircuit(string id, ErrorScope scope = ErrorScope.Worker)
+    {
+        CircuitBreaker? breaker = FindLive(id)?.Supervision.Breaker(scope);
+        breaker?.Isolate();
+        return breaker is not null;
+    }
+
+    /// <summary>
+    /// Operator action: closes a circuit of worker (or child) <paramref name="id"/> now, ending an isolation or an
+    /// outage; if the cause is still there, the next failure opens it again. Safe from any thread.
+    /// </summary>
+    /// <param name="id">The worker's id.</param>
+    /// <param name="scope">Which of its circuits.</param>
+    /// <returns><see langword="false"/> if there is no such worker (or no live instance of the child, or no such circuit).</returns>
+    public bool CloseCircuit(string id, ErrorScope scope = ErrorScope.Worker)
+    {
+        CircuitBreaker? breaker = FindLive(id)?.Supervision.Breaker(scope);
+        breaker?.Close();
+        return breaker is not null;
+    }
+
+    /// <summary>
+    /// Operator action: restarts worker (or child) <paramref name="id"/> on the next tick. A child is stopped (its
+    /// action cancelled) and started anew at once by its parent, alone whatever the parent's strategy, not counted
+    /// against the parent's restart intensity; a top-level worker goes back to its initial state and decides again on
+    /// a fresh observation. Either way the restart is counted and kept in its history with <paramref name="reason"/>.
+    /// Safe from any thread.
+    /// </summary>
+    /// <param name="id">The worker's id.</param>
+    /// <param name="reason">Why, for the log and the restart history.</param>
+    /// <returns><see langword="false"/> if there is no such worker.</returns>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> is empty.</exception>
+    public bool RestartWorker(string id, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        string why = $"operator: {reason}";
+        if (FindRoot(id) is { } root)
+        {
+            root.RequestRestart(why);
+            return true;
+        }
+
+        if (FindChild(id) is { } child)
+        {
+            Log.OperatorRestart(_logger, id, child.Spec.WorkerType, reason);
+            child.RequestRestart(why);
+            return true;
+        }
+
+        return false;
+    }
+
+    private WorkerSlot? FindRoot(string id)
+    {
+        foreach (WorkerSlot slot in _slots)
+        {
+            if (slot.Identity.Id == id)
+            {
+                return slot;
+            }
+        }
+
+        return null;
+    }
+
+    private ChildLifecycle? FindChild(string id)
+    {
+        foreach (WorkerSlot slot in _slots)
+        {
+            string root = slot.Identity.Id;
+            if (id.Length > root.Length && id[root.Length] == '/' && id.StartsWith(root, StringComparison.Ordinal) && slot.FindChild(id) is { } child)
+            {
+                return child;
+            }
+        }
+
+        return null;
+    }
+
+    // The live instance of worker (or child) id.
+    private WorkerSlot? FindLive(string id) =>
+        FindRoot(id) ?? (FindChild(id) is { } child && (child.IsLive || child.State is ChildLifecycleState.Failed or ChildLifecycleState.Leaving) ? child.Slot : null);
 
     /// <summary>
     /// Ticks every <see cref="SupervisorOptions.TickInterval"/> until <paramref name="ct"/> is cancelled, then

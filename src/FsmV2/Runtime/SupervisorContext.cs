@@ -12,4 +12,5 @@ internal sealed record SupervisorContext(
     SupervisorMetrics Metrics,
     InfrastructureHealthChecker HealthChecker,
     Action<EscalationMessage> Escalate,
-    BackoffPolicy? ActionRetry);
+    BackoffPolicy? ActionRetry,
+    BackoffPolicy RestartBackoff);

@@ -49,6 +49,13 @@ public sealed class SupervisorOptions
     public RestartIntensityOptions RestartIntensity { get; set; } = new();
 
     /// <summary>
+    /// How long a restarted child must stay running before its restart delay starts again from the first one. A
+    /// child's restarts wait with the backoff of <see cref="Circuit"/> (<see cref="CircuitBreakerOptions.Backoff"/>),
+    /// growing with each restart while it keeps failing. Default 60 s.
+    /// </summary>
+    public TimeSpan RestartStabilityWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// Extra checks every parent's infrastructure check runs after checking its children (for example "the
     /// broker is reachable"); a failing check opens the parent's infrastructure circuit. None by default.
     /// </summary>
@@ -81,6 +88,7 @@ public sealed class SupervisorOptions
         OptionChecks.Positive(ShutdownTimeout, nameof(SupervisorOptions), nameof(ShutdownTimeout));
         OptionChecks.Positive(FaultWindow, nameof(SupervisorOptions), nameof(FaultWindow));
         OptionChecks.Positive(HeartbeatInterval, nameof(SupervisorOptions), nameof(HeartbeatInterval));
+        OptionChecks.Positive(RestartStabilityWindow, nameof(SupervisorOptions), nameof(RestartStabilityWindow));
         OptionChecks.AtLeast(FaultThreshold, 1, nameof(SupervisorOptions), nameof(FaultThreshold));
 
         ArgumentNullException.ThrowIfNull(Circuit, nameof(Circuit));

@@ -42,6 +42,28 @@ public sealed class WorkerHandle<TDesired, TObserved>
     /// <exception cref="InvalidOperationException"><c>DeriveDesired</c> threw; the previous desired state is kept.</exception>
     public void UpdateSpec(TDesired spec) => _slot.Record.SetDesired(Supervisor.Derive(_slot.Machine, _slot.Identity, spec), _time.GetUtcNow());
 
+    /// <summary>Both of the worker's circuits, by value: its own faults and (for a parent) its children's infrastructure. Safe from any thread.</summary>
+    public WorkerCircuits Circuits => _slot.Supervision.Circuits();
+
+    /// <summary>
+    /// Operator action: forces one of the worker's circuits open with no probes until <see cref="Close"/>: the fault
+    /// circuit (<see cref="ErrorScope.Worker"/>) stops the worker deciding; a parent's infrastructure circuit pauses
+    /// the parent (no reconcile, no decisions). Safe from any thread.
+    /// </summary>
+    /// <returns><see langword="false"/> for <see cref="ErrorScope.Infrastructure"/> on a worker that has no children.</returns>
+    public bool Isolate(ErrorScope scope = ErrorScope.Worker) => _supervisor.IsolateCircuit(Id, scope);
+
+    /// <summary>Operator action: closes one of the worker's circuits now (ending an isolation or an outage). Safe from any thread.</summary>
+    /// <returns><see langword="false"/> for <see cref="ErrorScope.Infrastructure"/> on a worker that has no children.</returns>
+    public bool Close(ErrorScope scope = ErrorScope.Worker) => _supervisor.CloseCircuit(Id, scope);
+
+    /// <summary>
+    /// Operator action: on the next tick the worker goes back to its initial state and decides again on a fresh
+    /// observation; counted in <see cref="WorkerStatus.RestartCount"/> and kept in its restart history. Safe from any thread.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> is empty.</exception>
+    public void Restart(string reason) => _supervisor.RestartWorker(Id, reason);
+
     /// <summary>Asks the worker to shut down gracefully; it leaves the supervisor when it signals <see cref="Signal.Remove"/>.</summary>
     public void RequestRemoval() => _supervisor.RemoveWorker(Id);
 }

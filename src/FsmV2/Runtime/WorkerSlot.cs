@@ -38,14 +38,23 @@ internal abstract class WorkerSlot
     /// <summary>The lifecycle phase of the worker's current state.</summary>
     public abstract LifecyclePhase Phase { get; }
 
-    /// <summary>The worst of this worker's circuits, as its parent's health check sees it.</summary>
-    public abstract CircuitState Circuit { get; }
+    /// <summary>The name of the worker's current state.</summary>
+    public abstract string StateName { get; }
+
+    /// <summary>The circuit of the worker's own faults: what its parent's check judges.</summary>
+    public abstract CircuitState FaultCircuit { get; }
+
+    /// <summary>The worker's two circuit breakers (the infrastructure one only once it has children), for operators.</summary>
+    public abstract WorkerSupervision Supervision { get; }
 
     /// <summary>Whether the worker has observed at least once and its observation is now stale.</summary>
     public abstract bool IsStale(DateTimeOffset now);
 
-    /// <summary>Attributes an exception from the worker's own code (here: its derive, run by its parent) to it.</summary>
+    /// <summary>Attributes an exception from the worker's own code (its derive, run by its parent; its tick) to it.</summary>
     public abstract void RecordFault(Exception error, string where, DateTimeOffset now);
+
+    /// <summary>Asks a top-level worker to restart (from any thread, an operator); carried out on its next tick.</summary>
+    public abstract void RequestRestart(string reason);
 
     /// <summary>
     /// The variables this worker's children inherit: for a child, set by its parent (inherited merged with its own);
@@ -62,6 +71,16 @@ internal abstract class WorkerSlot
     /// <summary>How this worker counts in its parent's <see cref="ChildrenView"/>.</summary>
     internal abstract ChildCondition Health(DateTimeOffset now);
 
-    /// <summary>Adds this worker's status and, depth first, its children's.</summary>
-    internal abstract void AppendStatus(List<WorkerStatus> into, DateTimeOffset now);
+    /// <summary>Adds this worker's status and, depth first, its descendants' (any thread).</summary>
+    internal void AppendStatus(List<WorkerStatus> into, DateTimeOffset now)
+    {
+        into.Add(GetStatus(now));
+        AppendDescendants(into, now);
+    }
+
+    /// <summary>Adds the status of every descendant, depth first (any thread).</summary>
+    internal abstract void AppendDescendants(List<WorkerStatus> into, DateTimeOffset now);
+
+    /// <summary>The descendant with id <paramref name="id"/>, or <see langword="null"/> (any thread).</summary>
+    internal abstract ChildLifecycle? FindChild(string id);
 }

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace FsmV2;
 
 /// <summary>
-/// One worker under supervision: its current state, its collector, and its single action slot. The tick path
-/// (<see cref="Tick"/>) reads only plain fields and the store, calls the generated <c>Decide</c>, and allocates
-/// nothing unless the decision starts an action or is logged.
+/// One worker under supervision: its current state, its collector, its single action slot and, for a parent, its
+/// children. The tick (<see cref="Tick"/>) is a sequence of gates — hold, operator restart, children, collector
+/// fault, action in flight, observation, fault circuit — then the decision and its dispatch. It reads only plain
+/// fields and the store, calls the generated <c>Decide</c>, and allocates nothing unless the decision starts an
+/// action or is logged.
 /// </summary>
 internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost, IDisposable
 {
@@ -24,23 +26,25 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private readonly ILogger _logger;
     private readonly long[] _transitionCounts;
     private readonly ActionRetryGate? _retry;
+    private readonly WorkerSupervision _supervision;
+    private readonly RestartLedger _ledger;
+    private readonly bool _isChild;
     private DateTimeOffset _retryLogged;
 
-    private int _state;
-    private string _reason = "added";
+    private volatile int _state;
+    private volatile string _reason = "added";
     private long _epoch;
     private volatile bool _shutdownRequested;
     private volatile bool _removed;
     private bool _stale;
     private long _lastRefused = -1;
-    private int _restarts;
-    private ChildTree? _children;
-    private readonly WorkerSupervision _supervision;
+    private volatile ChildTree? _children;
     private long _faultedObservation = -1;
     private Task? _hold;
     private bool _waitingForChildren;
+    private volatile string? _restartRequest;
 
-    public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
+    public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context, RestartLedger? ledger = null, bool isChild = false)
     {
         _machine = machine;
         _definition = machine.Definition;
@@ -48,6 +52,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _context = context;
         _options = context.Options;
         _logger = context.Logger;
+        _ledger = ledger ?? new RestartLedger();
+        _isChild = isChild;
         _transitionCounts = context.Metrics.TransitionCounts(_definition);
         _retry = context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _options.Random ?? Random.Shared) : null;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
@@ -63,6 +69,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     public WorkerRecord<TDesired, TObserved> Record => _record;
 
     public IWorkerMachine<TDesired, TObserved> Machine => _machine;
+
+    public override WorkerSupervision Supervision => _supervision;
 
     public override void Start() => _collector.Start();
 
@@ -80,43 +88,81 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
     }
 
+    public override void RequestRestart(string reason) => _restartRequest = reason;
+
     public override void Tick(DateTimeOffset now)
     {
-        if (_removed)
+        if (_removed || IsHeld())
         {
             return;
         }
 
-        if (_hold is not null)
-        {
-            if (!_hold.IsCompleted)
-            {
-                return; // replacing an instance whose cancelled action has not ended yet
-            }
-
-            _hold = null;
-        }
-
-        bool infrastructureOk = true;
-        ChildrenView children = IsParentType || _children is not null ? TickChildren(now, out infrastructureOk) : default;
-        if (!infrastructureOk)
+        RestartIfRequested();
+        if (!SuperviseChildren(now, out ChildrenView children))
         {
             _supervision.Heartbeat(now); // the subtree's infrastructure is failing: no decisions or actions
             return;
         }
 
-        if (_actions.InFlight)
+        Observation<TObserved> observation = _record.Observation;
+        RecordCollectorFault(observation, now);
+        if (_actions.InFlight || !IsDecidable(observation, now))
         {
             return;
         }
 
-        Observation<TObserved> observation = _record.Observation;
-        if (observation.Error is { } collectError && observation.Version != _faultedObservation && collectError is not TimeoutException)
+        if (!_supervision.Faults.AllowsWork(now))
         {
-            _faultedObservation = observation.Version; // a collector exception is a fault of this worker
-            _supervision.Fault(collectError, "collector", now);
+            _supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
+            return;
         }
 
+        if (TryDecide(observation, children, now, out Next next))
+        {
+            Dispatch(in next, now);
+        }
+    }
+
+    /// <summary>Gate: a restarted instance waits until the cancelled action of the one it replaces has ended.</summary>
+    private bool IsHeld()
+    {
+        if (_hold is null)
+        {
+            return false;
+        }
+
+        if (!_hold.IsCompleted)
+        {
+            return true;
+        }
+
+        _hold = null;
+        return false;
+    }
+
+    /// <summary>Gate: an operator asked a top-level worker to restart.</summary>
+    private void RestartIfRequested()
+    {
+        if (_restartRequest is not null && Interlocked.Exchange(ref _restartRequest, null) is { } reason)
+        {
+            Log.OperatorRestart(_logger, Identity.Id, Identity.WorkerType, reason);
+            Restart(reason);
+        }
+    }
+
+    /// <summary>Gate: a collector exception is a fault of this worker, counted once per observation, action in flight or not.</summary>
+    private void RecordCollectorFault(Observation<TObserved> observation, DateTimeOffset now)
+    {
+        if (observation.Error is { } collectError && observation.Version != _faultedObservation && collectError is not TimeoutException)
+        {
+            _faultedObservation = observation.Version;
+            _supervision.Fault(collectError, "collector", now);
+        }
+    }
+
+    /// <summary>Gate: there is an observation, collected after the last action ended, and it is fresh.</summary>
+    private bool IsDecidable(Observation<TObserved> observation, DateTimeOffset now)
+    {
         if (!observation.HasValue)
         {
             if (_shutdownRequested)
@@ -125,12 +171,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
                 MarkRemoved("shutdown requested before the first observation");
             }
 
-            return;
+            return false;
         }
 
         if (observation.Epoch < Volatile.Read(ref _epoch))
         {
-            return; // Waiting for an observation collected after the last action completed.
+            return false; // Waiting for an observation collected after the last action completed.
         }
 
         if (IsStale(observation, now))
@@ -142,7 +188,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
                 _context.Metrics.Stale(Identity.WorkerType);
             }
 
-            return;
+            return false;
         }
 
         if (_stale)
@@ -151,12 +197,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             Log.ObservationFresh(_logger, Identity.Id, Identity.WorkerType);
         }
 
-        if (!_supervision.Faults.AllowsWork(now))
-        {
-            _supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
-            return;
-        }
+        return true;
+    }
 
+    /// <summary>Evaluates the current state on a snapshot; a state that throws is a fault of this worker.</summary>
+    private bool TryDecide(Observation<TObserved> observation, ChildrenView children, DateTimeOffset now, out Next next)
+    {
         var snapshot = new Snapshot<TDesired, TObserved>(
             _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions.History)
         {
@@ -164,7 +210,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             Children = children,
         };
 
-        Next next;
         try
         {
             next = _machine.Decide(_state, in snapshot);
@@ -173,12 +218,17 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         {
             Log.DecideFailed(_logger, ex, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state));
             _supervision.Fault(ex, $"state {_definition.GetStateName(_state)}", now);
-            return;
+            next = default;
+            return false;
         }
 
         _supervision.Decided();
-
         _reason = next.Reason;
+        return true;
+    }
+
+    private void Dispatch(in Next next, DateTimeOffset now)
+    {
         switch (next.Kind)
         {
             case NextKind.Goto:
@@ -188,21 +238,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
                 StartAction(next, now);
                 break;
             case NextKind.Signal when next.Signal == Signal.Remove:
-                if (_children is { Count: > 0 })
-                {
-                    // Children leave before their parent.
-                    _children.RequestShutdown(now);
-                    if (!_waitingForChildren)
-                    {
-                        _waitingForChildren = true;
-                        Log.WaitingForChildren(_logger, Identity.Id, Identity.WorkerType, _children.Count);
-                    }
-                }
-                else
-                {
-                    MarkRemoved(next.Reason);
-                }
-
+                Leave(next.Reason, now);
                 break;
             case NextKind.Signal when next.Signal == Signal.Restart:
                 Restart(next.Reason);
@@ -210,73 +246,119 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
     }
 
-    /// <summary>Reconciles, maps and ticks the children, then counts them for this worker's snapshot.</summary>
-    private ChildrenView TickChildren(DateTimeOffset now, out bool infrastructureOk)
+    // Children leave before their parent.
+    private void Leave(string reason, DateTimeOffset now)
     {
-        infrastructureOk = true;
-        var parentDesired = _record.Desired as IHasChildren;
-        IReadOnlyList<ChildSpec>? wanted = parentDesired?.Children;
-        if (_children is null)
+        if (_children is not { Count: > 0 } children)
         {
-            if (wanted is null || wanted.Count == 0)
-            {
-                return default;
-            }
-
-            _children = new ChildTree(_context, Identity, () => Variables ?? (_record.Desired as IHasVariables)?.Variables ?? VariableBundle.Empty);
+            MarkRemoved(reason);
+            return;
         }
 
-        // Infrastructure circuit: while open, no reconcile (derive) and no decisions; when its delay has passed,
-        // the failed children are restarted and checked again below, in this same tick.
+        children.RequestShutdown(now);
+        if (!_waitingForChildren)
+        {
+            _waitingForChildren = true;
+            Log.WaitingForChildren(_logger, Identity.Id, Identity.WorkerType, children.Count);
+        }
+    }
+
+    /// <summary>
+    /// Gate: reconciles, maps, ticks and judges the children, and counts them for this worker's snapshot. Returns
+    /// <see langword="false"/> while the infrastructure circuit is not closed: the parent does not decide.
+    /// </summary>
+    private bool SuperviseChildren(DateTimeOffset now, out ChildrenView view)
+    {
+        view = default;
+        if ((!IsParentType && _children is null) || Children() is not { } children)
+        {
+            return true;
+        }
+
+        // While the infrastructure circuit is open: no reconcile (derive) and no decisions; children still run.
         CircuitBreaker infrastructure = _supervision.InfrastructureBreaker();
         bool allows = infrastructure.AllowsWork(now);
-        bool probing = allows && infrastructure.State == CircuitState.HalfOpen;
-        if (probing && !_children.RestartFailed(parentDesired?.RestartStrategy ?? RestartStrategy.OneForOne, now))
-        {
-            // Restart intensity exceeded: this worker fails itself, so its parent (or an operator) takes over.
-            infrastructure.RecordFailure("restart intensity exceeded", now);
-            _supervision.Faults.Trip("restart intensity of its children exceeded");
-            _context.Metrics.Escalated(Identity.WorkerType, ErrorScope.Infrastructure);
-            allows = false;
-        }
-
         if (allows)
         {
-            _children.Reconcile(wanted, _record.DesiredVersion, now, _shutdownRequested);
+            children.Reconcile((_record.Desired as IHasChildren)?.Children, _record.DesiredVersion, now, _shutdownRequested);
         }
 
         if (_shutdownRequested)
         {
-            _children.RequestShutdown(now);
+            children.RequestShutdown(now);
         }
 
-        // State mapping: a parent that is stopped, stopping, asked to stop or leaving wants its children stopped.
-        LifecyclePhase phase = _definition.GetPhase(_state);
-        bool stopChildren = _shutdownRequested || StopRequested || phase is LifecyclePhase.Stopped or LifecyclePhase.Stopping;
-        _children.Tick(now, stopChildren);
-
-        if (!_shutdownRequested)
-        {
-            HealthResult health = _children.CheckHealth(_context.HealthChecker, now);
-            if (!health.IsHealthy && (infrastructure.State == CircuitState.Closed || probing))
-            {
-                string what = health.ChildId is { } child ? $"child {child}" : $"sanity check {health.CheckName}";
-                infrastructure.RecordFailure($"{what}: {health.Reason}", now);
-            }
-            else if (health.IsHealthy && infrastructure.State == CircuitState.HalfOpen)
-            {
-                infrastructure.RecordSuccess();
-            }
-
-            infrastructureOk = infrastructure.State == CircuitState.Closed;
-        }
-
-        return _children.View(now);
+        children.Tick(now, MapsChildrenStopped());
+        bool ok = _shutdownRequested || Judge(children, infrastructure, probing: allows && infrastructure.State == CircuitState.HalfOpen, now);
+        view = children.View(now);
+        return ok;
     }
 
-    public override CircuitState Circuit => _supervision.Circuit;
+    // The children of this worker, created when its desired state first lists some.
+    private ChildTree? Children()
+    {
+        if (_children is null && (_record.Desired as IHasChildren)?.Children is { Count: > 0 })
+        {
+            _children = new ChildTree(_context, Identity, () => Variables ?? (_record.Desired as IHasVariables)?.Variables ?? VariableBundle.Empty);
+        }
+
+        return _children;
+    }
+
+    // State mapping: a parent that is stopped, stopping, asked to stop or leaving wants its children stopped.
+    private bool MapsChildrenStopped() =>
+        _shutdownRequested || StopRequested || _definition.GetPhase(_state) is LifecyclePhase.Stopped or LifecyclePhase.Stopping;
+
+    /// <summary>The infrastructure verdict on the children, then the restarts it calls for.</summary>
+    private bool Judge(ChildTree children, CircuitBreaker infrastructure, bool probing, DateTimeOffset now)
+    {
+        HealthResult health = children.CheckHealth(_context.HealthChecker, now);
+        if (!health.IsHealthy && (infrastructure.State == CircuitState.Closed || probing))
+        {
+            string what = health.ChildId is { } child ? $"child {child}" : $"sanity check {health.CheckName}";
+            infrastructure.RecordFailure($"{what}: {health.Reason}", now);
+        }
+        else if (health.IsHealthy && infrastructure.State == CircuitState.HalfOpen)
+        {
+            infrastructure.RecordSuccess();
+        }
+
+        RestartFailedChildren(children, now);
+        return infrastructure.State == CircuitState.Closed;
+    }
+
+    /// <summary>
+    /// Restarts the failed children. After this parent failed itself (restart intensity exceeded), its fault
+    /// circuit's probe is the next restart attempt: success closes it, another refusal reopens it for longer.
+    /// </summary>
+    private void RestartFailedChildren(ChildTree children, DateTimeOffset now)
+    {
+        CircuitBreaker faults = _supervision.Faults;
+        bool waitsForProbe = faults.State != CircuitState.Closed;
+        if (!children.HasFailed || (waitsForProbe && !faults.AllowsWork(now)))
+        {
+            return;
+        }
+
+        RestartStrategy strategy = (_record.Desired as IHasChildren)?.RestartStrategy ?? RestartStrategy.OneForOne;
+        if (children.RestartFailed(strategy, now))
+        {
+            if (waitsForProbe)
+            {
+                faults.RecordSuccess();
+            }
+
+            return;
+        }
+
+        _supervision.FailItself("the restart intensity of its children was exceeded", isRoot: !_isChild, now);
+    }
+
+    public override CircuitState FaultCircuit => _supervision.Faults.State;
 
     public override LifecyclePhase Phase => _definition.GetPhase(_state);
+
+    public override string StateName => _definition.GetStateName(_state);
 
     public override Task ActionDone => _actions.Completion;
 
@@ -311,11 +393,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         return phase == LifecyclePhase.RunningHealthy ? ChildCondition.Healthy : ChildCondition.Transitioning;
     }
 
-    internal override void AppendStatus(List<WorkerStatus> into, DateTimeOffset now)
-    {
-        into.Add(GetStatus(now));
-        _children?.AppendStatus(into, now);
-    }
+    internal override void AppendDescendants(List<WorkerStatus> into, DateTimeOffset now) => _children?.AppendStatus(into, now);
+
+    internal override ChildLifecycle? FindChild(string id) => _children?.Find(id);
 
     private void Transition(in Next next)
     {
@@ -323,20 +403,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         int to = next.State;
         if (!_definition.IsDeclared(from, to))
         {
-            long refused = ((long)from << 32) | (uint)to;
-            if (refused != _lastRefused)
-            {
-                _lastRefused = refused;
-                if ((uint)to < (uint)_definition.StateCount)
-                {
-                    Log.UndeclaredTransition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
-                }
-                else
-                {
-                    Log.InvalidDecision(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), NextKind.Goto, to);
-                }
-            }
-
+            Refuse(from, to, next.Reason);
             return;
         }
 
@@ -344,6 +411,26 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _state = to;
         _transitionCounts[to]++; // one writer: the tick (ObservedInstruments)
         Log.Transition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
+    }
+
+    // An undeclared or invalid target: staying, logged once per (from, to) until a transition goes through.
+    private void Refuse(int from, int to, string reason)
+    {
+        long refused = ((long)from << 32) | (uint)to;
+        if (refused == _lastRefused)
+        {
+            return;
+        }
+
+        _lastRefused = refused;
+        if ((uint)to < (uint)_definition.StateCount)
+        {
+            Log.UndeclaredTransition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), reason);
+        }
+        else
+        {
+            Log.InvalidDecision(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), NextKind.Goto, to);
+        }
     }
 
     private void StartAction(in Next next, DateTimeOffset now)
@@ -384,11 +471,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     private void Restart(string reason)
     {
-        _restarts++;
+        int restarts = _ledger.Record(_context.Time.GetUtcNow(), reason, null);
         _context.Metrics.Restarted(Identity.WorkerType);
         using Activity? span = FsmV2Telemetry.ActivitySource.HasListeners() ? FsmV2Telemetry.ActivitySource.StartActivity("FsmV2.Restart") : null;
         span?.SetTag("fsmv2.worker.id", Identity.Id).SetTag("fsmv2.worker.type", Identity.WorkerType).SetTag("fsmv2.state", _definition.GetStateName(_state)).SetTag("fsmv2.reason", reason);
-        Log.WorkerRestarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), _restarts, reason);
+        Log.WorkerRestarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), restarts, reason);
         _state = _definition.InitialState;
         _lastRefused = -1;
         Interlocked.Increment(ref _epoch); // decide again only on an observation collected after the restart
@@ -420,11 +507,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
+        int state = _state;
         return new WorkerStatus(
             Identity.Id,
             Identity.WorkerType,
-            _definition.GetStateName(_state),
-            _definition.GetPhase(_state),
+            _definition.GetStateName(state),
+            _definition.GetPhase(state),
             _reason,
             _actions.CurrentAction,
             _actions.LastResult,
@@ -432,11 +520,16 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             IsStale(observation, now),
             observation.Error,
             _shutdownRequested,
-            _restarts,
+            _ledger.Count,
             _supervision.FaultCount,
             _supervision.LastFault,
             _supervision.Circuit,
             DescendantCount,
-            _retry?.HeldUntil(now));
+            _retry?.HeldUntil(now))
+        {
+            FaultCircuit = _supervision.Faults.State,
+            InfrastructureCircuit = _supervision.InfrastructureState,
+            RestartHistory = _isChild ? [] : _ledger.History,
+        };
     }
 }

@@ -12,10 +12,15 @@ namespace FsmV2;
 /// <param name="IsStale">Whether decisions are paused because the observation is stale.</param>
 /// <param name="CollectError">The error of the most recent collection, or <see langword="null"/>.</param>
 /// <param name="ShutdownRequested">Whether the worker has been asked to stop.</param>
-/// <param name="RestartCount">How many times the worker restarted.</param>
+/// <param name="RestartCount">
+/// How many times the worker restarted: restarted itself (<see cref="Signal.Restart"/>), was restarted by its parent
+/// or by an operator. Kept with the worker's id, so it survives the instances it counts.
+/// </param>
 /// <param name="FaultCount">How many exceptions the worker's states, collector or derive threw.</param>
 /// <param name="LastFault">The most recent exception from the worker's states, collector or derive, or <see langword="null"/>.</param>
-/// <param name="Circuit">The worst of the worker's circuits (its own faults; for a parent, its children's infrastructure).</param>
+/// <param name="Circuit">
+/// The worst of the worker's circuits (<see cref="FaultCircuit"/> and, for a parent, <see cref="InfrastructureCircuit"/>).
+/// </param>
 /// <param name="Descendants">How many children, grandchildren and so on the worker has.</param>
 /// <param name="ActionRetryAt">
 /// When an action held back after failing may start again (<see cref="SupervisorOptions.ActionRetryBackoff"/>), or
@@ -38,4 +43,27 @@ public sealed record WorkerStatus(
     Exception? LastFault,
     CircuitState Circuit,
     int Descendants,
-    DateTimeOffset? ActionRetryAt = null);
+    DateTimeOffset? ActionRetryAt = null)
+{
+    /// <summary>
+    /// The circuit of the worker's own faults (its states, collector or derive threw): while not closed the worker
+    /// does not decide. Its parent restarts it when it opens.
+    /// </summary>
+    public CircuitState FaultCircuit { get; init; }
+
+    /// <summary>
+    /// A parent's infrastructure circuit (its children failed): while not closed the parent neither reconciles nor
+    /// decides. <see cref="CircuitState.Closed"/> for a worker without children. It does not count in the
+    /// grandparent's check: a child's failure reaches the grandparent only through its parent failing itself.
+    /// </summary>
+    public CircuitState InfrastructureCircuit { get; init; }
+
+    /// <summary>Where a child is in its supervision lifecycle; <see langword="null"/> for a top-level worker.</summary>
+    public ChildLifecycleState? Lifecycle { get; init; }
+
+    /// <summary>When a child waiting to restart (or that could not be created) is tried next, or <see langword="null"/>.</summary>
+    public DateTimeOffset? NextRestartAt { get; init; }
+
+    /// <summary>The worker's last restarts (up to 10), oldest first: when, why, by which strategy, and which instance ended.</summary>
+    public IReadOnlyList<RestartRecord> RestartHistory { get; init; } = [];
+}

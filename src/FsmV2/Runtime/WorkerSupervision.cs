@@ -9,11 +9,15 @@ namespace FsmV2;
 /// counted; <see cref="SupervisorOptions.FaultThreshold"/> of them within <see cref="SupervisorOptions.FaultWindow"/>
 /// open it (scope: this worker). While open, the worker does not decide or act; its collector keeps collecting.
 /// After the backoff delay, one decision is let through as the probe: if it does not throw, the circuit closes.</item>
-/// <item>The <em>infrastructure</em> circuit (parents only): opens when a child is missing or has an open circuit
-/// (scope: infrastructure, the whole subtree). While open, the parent neither reconciles nor decides. When the
-/// backoff delay has passed, the failed children are restarted (per the restart strategy) and the children checked
-/// again at once: healthy closes the circuit and resets the backoff, unhealthy reopens it with the next delay.</item>
+/// <item>The <em>infrastructure</em> circuit (parents only): opens when a live child has an open fault circuit, a
+/// stale observation, overran its startup timeout, or a sanity check fails (scope: infrastructure, the whole
+/// subtree). While open, the parent neither reconciles nor decides. The failed child is restarted on its own
+/// schedule (<see cref="ChildLifecycle"/>); when the circuit's backoff delay has passed, the children are checked
+/// again: healthy closes the circuit, unhealthy reopens it with the next delay.</item>
 /// </list>
+/// A parent whose children exceed its restart intensity fails itself: its fault circuit opens, so its own parent
+/// restarts it; at the root, <see cref="Supervisor.Escalated"/> is raised. Its next probe restarts the failed
+/// children again.
 /// </summary>
 internal sealed class WorkerSupervision
 {
@@ -40,12 +44,24 @@ internal sealed class WorkerSupervision
     /// <summary>Opens when this parent's children fail; <see langword="null"/> until the worker has children.</summary>
     public CircuitBreaker? Infrastructure => _infrastructure;
 
-    /// <summary>The worst of both circuits: what a parent and an operator see.</summary>
+    /// <summary>The worst of both circuits: what an operator sees first.</summary>
     public CircuitState Circuit => Worst(Faults.State, _infrastructure?.State ?? CircuitState.Closed);
+
+    /// <summary>The infrastructure circuit's state; closed for a worker without children.</summary>
+    public CircuitState InfrastructureState => _infrastructure?.State ?? CircuitState.Closed;
 
     public int FaultCount { get; private set; }
 
     public Exception? LastFault => _lastFault;
+
+    /// <summary>The breaker of <paramref name="scope"/>; <see langword="null"/> for the infrastructure scope of a worker without children.</summary>
+    public CircuitBreaker? Breaker(ErrorScope scope) => scope == ErrorScope.Worker ? Faults : _infrastructure;
+
+    /// <summary>Both breakers' statistics, by value.</summary>
+    public WorkerCircuits Circuits() => new(Faults.Statistics, _infrastructure?.Statistics);
+
+    /// <summary>Whether an operator isolated the fault circuit: the worker is out of service on purpose, and its parent leaves it so.</summary>
+    public bool IsIsolated => Faults.State == CircuitState.Open && Faults.Statistics.IsIsolated;
 
     public CircuitBreaker InfrastructureBreaker() => _infrastructure ??= NewBreaker(_identity.Id, ErrorScope.Infrastructure);
 
@@ -71,6 +87,29 @@ internal sealed class WorkerSupervision
         {
             _faults.Reset();
             Faults.RecordSuccess();
+        }
+    }
+
+    /// <summary>
+    /// The restart intensity of this parent's children is exceeded: it fails itself (its fault circuit opens, or
+    /// reopens with a longer delay when this was its probe), so its own parent restarts it; a top-level worker
+    /// raises <see cref="Supervisor.Escalated"/>.
+    /// </summary>
+    public void FailItself(string reason, bool isRoot, DateTimeOffset now)
+    {
+        _context.Metrics.Escalated(_identity.WorkerType, ErrorScope.Infrastructure);
+        if (Faults.State == CircuitState.HalfOpen)
+        {
+            Faults.RecordFailure(reason, now);
+        }
+        else
+        {
+            Faults.Trip(reason);
+        }
+
+        if (isRoot)
+        {
+            _context.Escalate(OperatorMessages.Escalation(_identity.Id, ErrorScope.Infrastructure, Faults.Statistics, now));
         }
     }
 
