@@ -88,8 +88,9 @@ public class LogEventTests
 
         sensor.Command = ProbeCommand.Restart;
         h.Time.Advance(TimeSpan.FromSeconds(1)); // seq 2 observes Restart
+        long observed = handle.Record.Observation.Version;
         h.Supervisor.Tick(); // B: Restart -> A
-        await Harness.WaitUntil(() => handle.Record.Observation.Epoch >= 1); // seq 3, collected after the restart, still says Restart
+        await Harness.WaitUntil(() => handle.Record.Observation.Version > observed); // seq 3, collected after the restart, still says Restart
         h.Supervisor.Tick(); // A: Restart -> A
 
         FakeLogRecord[] restarts = Events(h, "WorkerRestarted", 13, LogLevel.Warning);

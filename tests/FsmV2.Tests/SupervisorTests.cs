@@ -19,11 +19,12 @@ public class SupervisorTests
         Assert.Equal("Starting", handle.Status.State);
         Assert.Equal("desired: running", handle.Status.Reason);
 
+        long before = handle.Record.Observation.Version;
         h.Supervisor.Tick(); // Starting: pump not running yet -> Do(StartPump)
         await handle.ActionCompletion.WaitAsync(Ct);
         Assert.Equal(1, pump.Starts);
         Assert.Equal(ActionOutcome.Succeeded, handle.Status.LastAction?.Outcome);
-        Assert.Equal(1, handle.Record.Observation.Epoch);
+        Assert.True(handle.Record.Observation.Version > before); // the collection the action's completion triggered
         Assert.True(handle.Record.Observation.Value.Running);
 
         h.Supervisor.Tick(); // fresh observation after the action: running
@@ -184,11 +185,12 @@ public class SupervisorTests
         sensor.Command = ProbeCommand.Restart;
         h.Time.Advance(TimeSpan.FromSeconds(1)); // observed: Restart
         sensor.Command = ProbeCommand.GotoNext;  // what the collection after the restart will see
+        long observed = handle.Record.Observation.Version;
         h.Supervisor.Tick();
         Assert.Equal("A", handle.Status.State);
         Assert.Equal(1, handle.Status.RestartCount);
 
-        await Harness.WaitUntil(() => handle.Record.Observation.Epoch >= 1); // the restart's collection runs on the thread pool
+        await Harness.WaitUntil(() => handle.Record.Observation.Version > observed); // the restart's collection runs on the thread pool
         h.Supervisor.Tick();
         Assert.Equal("B", handle.Status.State);
     }

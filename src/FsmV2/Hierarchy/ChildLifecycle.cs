@@ -203,7 +203,7 @@ internal sealed class ChildLifecycle
             return Task.CompletedTask;
         }
 
-        _context.Store.Delete(slot.Identity.Id);
+        _context.Store.Remove(slot.Identity.Id);
         return slot.StopAsync();
     }
 
@@ -229,7 +229,7 @@ internal sealed class ChildLifecycle
         WorkerSlot slot;
         try
         {
-            _context.Store.Delete(Id);
+            _context.Store.Remove(Id);
             slot = Spec.Start(_context, _parent, Ledger, now);
         }
 #pragma warning disable CA1031 // A child that cannot be created is a state of its own, retried with backoff.
@@ -343,7 +343,7 @@ internal sealed class ChildLifecycle
     {
         if (_slot is { } slot)
         {
-            _context.Store.Delete(slot.Identity.Id);
+            _context.Store.Remove(slot.Identity.Id);
             _previousAction = slot.ActionDone;
             _ = slot.StopAsync(); // cancels its action: a restart never duplicates it
         }

@@ -357,7 +357,7 @@ internal sealed class ChildTree
             }
 
             _byName.Remove(child.Spec.Name);
-            _context.Store.Delete(child.Id);
+            _context.Store.Remove(child.Id);
             Log.ChildRemoved(_context.Logger, _parent.Id, child.Id);
         }
 

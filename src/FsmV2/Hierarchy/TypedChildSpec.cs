@@ -33,7 +33,8 @@ internal sealed class TypedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TC
         TChild worker = create() ?? throw new InvalidOperationException($"The factory of child '{name}' of worker '{parent.Id}' returned null.");
         var identity = new WorkerIdentity($"{parent.Id}/{name}", worker.Definition.WorkerType);
         TDesired desired = Supervisor.Derive(worker, identity, spec);
-        WorkerRecord<TDesired, TObserved> record = context.Store.Create<TDesired, TObserved>(identity, desired, now);
+        var record = new WorkerRecord<TDesired, TObserved>(identity, desired, now);
+        context.Store.Add(record);
         var slot = new WorkerSlot<TDesired, TObserved>(worker, record, context, ledger, isChild: true);
         slot.Start();
         return slot;

@@ -32,6 +32,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     private bool _timedOut;
     private bool _stopped;
     private long _callEpoch;
+    private long _observedEpoch = -1;
     private CancellationTokenSource? _call;
 
     public CollectorLoop(
@@ -51,6 +52,15 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         _interval = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).Collect(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timeout = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>
+    /// The worker's decision epoch when the collection of the latest good observation started (-1 before the first).
+    /// The slot bumps the epoch when an action ends or the worker restarts, and decides again only on an
+    /// observation of the new epoch. Written after the observation it describes, so a reader that reads this first
+    /// and the observation second never pairs a new epoch with an older observation. Kept here, not in the store:
+    /// it is scheduling, not what the worker observed.
+    /// </summary>
+    public long ObservedEpoch => Volatile.Read(ref _observedEpoch);
 
     /// <summary>Starts collecting; the first collection begins at once, on the caller's thread until it first awaits.</summary>
     public void Start() => Collect();
@@ -223,7 +233,8 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         Arm(_timeout, Timeout.InfiniteTimeSpan);
         if (error is null)
         {
-            _record.WriteSuccess(value, _time.GetUtcNow(), epoch);
+            _record.WriteSuccess(value, _time.GetUtcNow());
+            Volatile.Write(ref _observedEpoch, epoch); // after the observation: see ObservedEpoch
         }
         else if (record)
         {

@@ -33,9 +33,11 @@ public sealed class Supervisor : IAsyncDisposable
     /// <param name="logger">Where transitions, faults and shutdown are logged; nothing when <see langword="null"/>.</param>
     /// <param name="actionPool">The pool actions run in; <see cref="ActionPool.Shared"/> when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>FsmV2</c> meter (hosts pass theirs); a process-wide meter when <see langword="null"/>.</param>
+    /// <param name="store">Where every worker's record is kept; a new <see cref="InMemoryWorkerStore"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
-    public Supervisor(SupervisorOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, ActionPool? actionPool = null, IMeterFactory? meterFactory = null)
+    public Supervisor(SupervisorOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, ActionPool? actionPool = null, IMeterFactory? meterFactory = null, IWorkerStore? store = null)
     {
+        Store = store ?? new InMemoryWorkerStore();
         _options = (options ?? new SupervisorOptions()).Clone();
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
@@ -59,8 +61,8 @@ public sealed class Supervisor : IAsyncDisposable
     /// </remarks>
     public event EventHandler<EscalationMessage>? Escalated;
 
-    /// <summary>The identity, desired and observed state of every worker.</summary>
-    public TriangularStore Store { get; } = new();
+    /// <summary>The identity, desired and observed state of every worker (the store given to the constructor, or an in-memory one).</summary>
+    public IWorkerStore Store { get; }
 
     /// <summary>Number of workers under supervision.</summary>
     public int Count => _slots.Length;
@@ -92,7 +94,8 @@ public sealed class Supervisor : IAsyncDisposable
         WorkerDefinition definition = worker.Definition;
         var identity = new WorkerIdentity(id, definition.WorkerType);
         TDesired desired = Derive(worker, identity, spec);
-        WorkerRecord<TDesired, TObserved> record = Store.Create<TDesired, TObserved>(identity, desired, _time.GetUtcNow());
+        var record = new WorkerRecord<TDesired, TObserved>(identity, desired, _time.GetUtcNow());
+        Store.Add(record);
         var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _context);
         lock (_gate)
         {
@@ -428,7 +431,7 @@ public sealed class Supervisor : IAsyncDisposable
         Log.ShutdownDeadline(_logger, _options.ShutdownTimeout.TotalMilliseconds, remaining.Length, string.Join(", ", remaining.Select(s => s.Identity.Id)));
         foreach (WorkerSlot slot in remaining)
         {
-            Store.Delete(slot.Identity.Id);
+            Store.Remove(slot.Identity.Id);
         }
 
         await Task.WhenAll(remaining.Select(s => s.StopAsync())).ConfigureAwait(false);
@@ -505,7 +508,7 @@ public sealed class Supervisor : IAsyncDisposable
 
         foreach (WorkerSlot slot in gone)
         {
-            Store.Delete(slot.Identity.Id);
+            Store.Remove(slot.Identity.Id);
             _ = slot.StopAsync();
         }
     }

@@ -4,7 +4,7 @@ namespace FsmV2;
 
 /// <summary>What every worker slot of one supervisor shares: where it stores, runs actions, reads time, logs and escalates.</summary>
 internal sealed record SupervisorContext(
-    TriangularStore Store,
+    IWorkerStore Store,
     ActionPool Pool,
     TimeProvider Time,
     SupervisorOptions Options,

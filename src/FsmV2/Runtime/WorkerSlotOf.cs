@@ -104,9 +104,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return;
         }
 
+        long observedEpoch = _collector.ObservedEpoch; // before the observation it describes
         Observation<TObserved> observation = _record.Observation;
         RecordCollectorFault(observation, now);
-        if (_actions.InFlight || !IsDecidable(observation, now))
+        if (_actions.InFlight || !IsDecidable(observation, observedEpoch, now))
         {
             return;
         }
@@ -161,7 +162,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     }
 
     /// <summary>Gate: there is an observation, collected after the last action ended, and it is fresh.</summary>
-    private bool IsDecidable(Observation<TObserved> observation, DateTimeOffset now)
+    private bool IsDecidable(Observation<TObserved> observation, long observedEpoch, DateTimeOffset now)
     {
         if (!observation.HasValue)
         {
@@ -174,7 +175,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return false;
         }
 
-        if (observation.Epoch < Volatile.Read(ref _epoch))
+        if (observedEpoch < Volatile.Read(ref _epoch))
         {
             return false; // Waiting for an observation collected after the last action completed.
         }

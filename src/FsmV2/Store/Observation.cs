@@ -7,13 +7,12 @@ namespace FsmV2;
 /// <typeparam name="TObserved">The worker's observed type.</typeparam>
 public sealed class Observation<TObserved>
 {
-    internal Observation(TObserved value, bool hasValue, DateTimeOffset collectedAt, long version, long epoch, Exception? error, int consecutiveFailures)
+    internal Observation(TObserved value, bool hasValue, DateTimeOffset collectedAt, long version, Exception? error, int consecutiveFailures)
     {
         Value = value;
         HasValue = hasValue;
         CollectedAt = collectedAt;
         Version = version;
-        Epoch = epoch;
         Error = error;
         ConsecutiveFailures = consecutiveFailures;
     }
@@ -30,23 +29,17 @@ public sealed class Observation<TObserved>
     /// <summary>Increases with every write, success or failure.</summary>
     public long Version { get; }
 
-    /// <summary>
-    /// The worker's decision epoch when the collection of <see cref="Value"/> started. The supervisor bumps the
-    /// epoch when an action completes, and decides again only on an observation of the new epoch.
-    /// </summary>
-    public long Epoch { get; }
-
     /// <summary>The error of the most recent collection, or <see langword="null"/> if it succeeded.</summary>
     public Exception? Error { get; }
 
     /// <summary>How many collections in a row have failed.</summary>
     public int ConsecutiveFailures { get; }
 
-    internal Observation<TObserved> WithSuccess(TObserved value, DateTimeOffset at, long epoch) =>
-        new(value, true, at, Version + 1, epoch, null, 0);
+    internal Observation<TObserved> WithSuccess(TObserved value, DateTimeOffset at) =>
+        new(value, true, at, Version + 1, null, 0);
 
     internal Observation<TObserved> WithFailure(Exception error) =>
-        new(Value, HasValue, CollectedAt, Version + 1, Epoch, error, ConsecutiveFailures + 1);
+        new(Value, HasValue, CollectedAt, Version + 1, error, ConsecutiveFailures + 1);
 
-    internal static Observation<TObserved> Initial { get; } = new(default!, false, default, 0, -1, null, 0);
+    internal static Observation<TObserved> Initial { get; } = new(default!, false, default, 0, null, 0);
 }

@@ -43,8 +43,8 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
     }
 
     // Only the worker's collector loop writes observations, one at a time.
-    internal void WriteSuccess(TObserved value, DateTimeOffset at, long epoch) =>
-        Volatile.Write(ref _observation, _observation.WithSuccess(value, at, epoch));
+    internal void WriteSuccess(TObserved value, DateTimeOffset at) =>
+        Volatile.Write(ref _observation, _observation.WithSuccess(value, at));
 
     internal void WriteFailure(Exception error) =>
         Volatile.Write(ref _observation, _observation.WithFailure(error));
