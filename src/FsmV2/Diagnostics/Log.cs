@@ -134,4 +134,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Worker {ParentId}: child {ChildId} did not reach a running state within {TimeoutMs} ms of starting (still in {State}); it counts as failed, so the parent's infrastructure circuit opens and restarts it")]
     public static partial void ChildStartupTimedOut(ILogger logger, string parentId, string childId, double timeoutMs, string state);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "A supervisor tick threw {ExceptionType}: {Error}; RunAsync goes on ticking")]
+    public static partial void TickFailed(ILogger logger, Exception exception, string exceptionType, string error);
 }
