@@ -66,6 +66,28 @@ public class TickThreadTests
     }
 
     [Fact]
+    public async Task A_logger_that_throws_on_every_event_fails_the_ticks_but_does_not_end_RunAsync()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var logger = new TickLogger { ThrowOnTransitions = 0 };
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time, logger, new ActionPool(2, 10));
+        supervisor.AddWorker("toggle", new ToggleWorker(), new ToggleSpec());
+        using var stop = new CancellationTokenSource();
+        Task run = supervisor.RunAsync(stop.Token);
+
+        logger.ThrowAll = true; // the transition log throws out of the tick, and so does logging TickFailed
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.False(run.IsCompleted);
+        Assert.Equal(0, supervisor.TickCount);
+
+        logger.ThrowAll = false;
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, supervisor.TickCount);
+        await stop.CancelAsync();
+        await run.WaitAsync(Bound, Ct);
+    }
+
+    [Fact]
     public void The_real_clock_schedule_keeps_to_multiples_of_the_interval_runs_a_late_tick_once_and_skips_the_missed_ones()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -117,7 +139,7 @@ public class TickThreadTests
         Assert.Equal(3, ticks);
     }
 
-    /// <summary>Records every entry with the thread it was logged on; throws from the first transition logs.</summary>
+    /// <summary>Records every entry with the thread it was logged on; throws from the first transition logs, or from all while <see cref="ThrowAll"/>.</summary>
     private sealed class TickLogger : ILogger
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource<Entry>> _first = new();
@@ -127,6 +149,9 @@ public class TickThreadTests
         {
             init => _throwOnTransitions = value;
         }
+
+        /// <summary>Every entry throws while set.</summary>
+        public volatile bool ThrowAll;
 
         public ConcurrentQueue<Entry> Entries { get; } = new();
 
@@ -139,7 +164,7 @@ public class TickThreadTests
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Name == "Transition" && Interlocked.Decrement(ref _throwOnTransitions) >= 0)
+            if (ThrowAll || (eventId.Name == "Transition" && Interlocked.Decrement(ref _throwOnTransitions) >= 0))
             {
                 throw new InvalidOperationException("the log sink is down");
             }
