@@ -2,8 +2,20 @@ using BenchmarkDotNet.Running;
 
 namespace FsmV2.Benchmarks;
 
-/// <summary>Entry point: pass BenchmarkDotNet arguments, for example <c>--filter '*' --job short</c>.</summary>
+/// <summary>
+/// Entry point: pass BenchmarkDotNet arguments, for example <c>--filter '*' --job short</c>; or <c>tick-rate</c>
+/// (optionally followed by the seconds to measure each run) for <see cref="TickRateHarness"/>.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args is ["tick-rate", .. string[] rest])
+        {
+            return TickRateHarness.Run(rest);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -149,4 +149,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 57, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) restarted by an operator: {Reason}")]
     public static partial void OperatorRestart(ILogger logger, string workerId, string workerType, string reason);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "A supervisor tick threw {ExceptionType}: {Error}; RunAsync goes on ticking")]
+    public static partial void SupervisorTickFailed(ILogger logger, Exception exception, string exceptionType, string error);
 }

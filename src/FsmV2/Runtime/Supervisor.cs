@@ -335,6 +335,13 @@ public sealed class Supervisor : IAsyncDisposable
     /// Ticks every <see cref="SupervisorOptions.TickInterval"/> until <paramref name="ct"/> is cancelled, then
     /// shuts down gracefully (see <see cref="ShutdownAsync"/>).
     /// </summary>
+    /// <remarks>
+    /// On <see cref="TimeProvider.System"/> the ticks run on a dedicated background thread named
+    /// <c>FsmV2 tick</c>, not on the thread pool, so actions that block pool threads do not delay them; a tick that
+    /// falls due while the previous one still runs is run once when it returns, the others missed meanwhile are
+    /// skipped. On any other <see cref="TimeProvider"/> the ticks run on its timer (a fake clock's advance ticks
+    /// inline). A tick that throws is logged (<c>SupervisorTickFailed</c>) and ticking goes on.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The supervisor is already running.</exception>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -345,25 +352,53 @@ public sealed class Supervisor : IAsyncDisposable
 
         try
         {
-            using var timer = new PeriodicTimer(_options.TickInterval, _time);
-            try
-            {
-                while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-                {
-                    Tick();
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                // Asked to stop: fall through to the graceful shutdown.
-            }
-
+            await (ReferenceEquals(_time, TimeProvider.System)
+                ? TickThread.Start(_time, _options.TickInterval, TickGuarded, ct)
+                : TickOnTimerAsync(ct)).ConfigureAwait(false);
             await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
             Volatile.Write(ref _running, 0);
         }
+    }
+
+    // Deterministic under a fake clock: its Advance fires the timer, and the tick runs inline.
+    private async Task TickOnTimerAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.TickInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                TickGuarded();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Asked to stop: the caller shuts down gracefully.
+        }
+    }
+
+    private void TickGuarded()
+    {
+        try
+        {
+            Tick();
+        }
+#pragma warning disable CA1031 // Nothing a worker does ends the supervisor: log the failed tick and tick again next interval.
+        catch (Exception ex)
+        {
+            try
+            {
+                Log.SupervisorTickFailed(_logger, ex, ex.GetType().Name, ex.Message);
+            }
+            catch (Exception)
+            {
+                // The logger threw too (it may be what failed the tick): ticking goes on regardless.
+            }
+        }
+#pragma warning restore CA1031
     }
 
     /// <summary>
