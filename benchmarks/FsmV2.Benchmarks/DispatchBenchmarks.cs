@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FsmV2.Benchmarks.Workers;
+using FsmV2.TestKit;
 using Stateless;
 
 namespace FsmV2.Benchmarks;
@@ -47,7 +48,7 @@ public class DispatchBenchmarks
         _definition = _machine.Definition;
         _state = _definition.InitialState;
         var identity = new WorkerIdentity("link-1", _definition.WorkerType);
-        var at = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        DateTimeOffset at = TestClock.Start;
         _snapshot = new Snapshot<LinkConfig, LinkStatus>(identity, new LinkConfig("tcp://localhost:1"), new LinkStatus(false), at, at, shutdownRequested: false);
 
         _stateless = CreateStateless(FiringMode.Queued);

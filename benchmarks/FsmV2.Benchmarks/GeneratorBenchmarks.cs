@@ -2,8 +2,8 @@ extern alias FsmV2Tools;
 
 using System.Collections.Immutable;
 using System.Text;
-using Basic.Reference.Assemblies;
 using BenchmarkDotNet.Attributes;
+using FsmV2.TestKit;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -24,8 +24,6 @@ public class GeneratorBenchmarks
 {
     private const int Workers = 200;
 
-    private static readonly CSharpParseOptions Parse = new(LanguageVersion.Latest);
-
     private CSharpCompilation _compilation = null!;
     private CSharpCompilation _edited = null!;
     private GeneratorDriver _warmDriver = null!;
@@ -36,22 +34,22 @@ public class GeneratorBenchmarks
     {
         var trees = new List<SyntaxTree>
         {
-            CSharpSyntaxTree.ParseText("global using System;\nglobal using System.Threading;\nglobal using System.Threading.Tasks;\nglobal using FsmV2;\n", Parse, "Usings.cs"),
+            TestCompilation.Parse(TestCompilation.WorkerUsings, "Usings.cs"),
         };
         for (int i = 0; i < Workers; i++)
         {
-            trees.Add(CSharpSyntaxTree.ParseText(Source(i, "\"running\""), Parse, $"Worker{i}.cs"));
+            trees.Add(TestCompilation.Parse(Source(i, "\"running\""), $"Worker{i}.cs"));
         }
 
         _compilation = CSharpCompilation.Create(
             "Workers",
             trees,
-            Net100.References.All.Cast<MetadataReference>().Append(MetadataReference.CreateFromFile(typeof(WorkerAttribute).Assembly.Location)),
+            TestCompilation.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
 
         // One state body of one worker edited, as when someone types in it.
         SyntaxTree old = _compilation.SyntaxTrees.Single(t => t.FilePath == "Worker100.cs");
-        _edited = _compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(Source(100, "\"still running\""), Parse, "Worker100.cs"));
+        _edited = _compilation.ReplaceSyntaxTree(old, TestCompilation.Parse(Source(100, "\"still running\""), "Worker100.cs"));
 
         _warmDriver = NewDriver().RunGeneratorsAndUpdateCompilation(_compilation, out _generated, out _);
     }
@@ -79,7 +77,7 @@ public class GeneratorBenchmarks
     }
 
     private static GeneratorDriver NewDriver() =>
-        CSharpGeneratorDriver.Create([new WorkerGenerator().AsSourceGenerator()], parseOptions: Parse);
+        CSharpGeneratorDriver.Create([new WorkerGenerator().AsSourceGenerator()], parseOptions: TestCompilation.ParseOptions);
 
     private static string Source(int i, string runningReason)
     {

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FsmV2.Benchmarks.Workers;
+using FsmV2.TestKit;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FsmV2.Benchmarks;
@@ -22,7 +23,7 @@ public class HierarchyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        _time = TestClock.Clock();
 
         var branches = new ChildSpecs<RootWorker>();
         for (int b = 0; b < 10; b++)

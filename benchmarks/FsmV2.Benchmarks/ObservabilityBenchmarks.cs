@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using FsmV2.Benchmarks.Workers;
+using FsmV2.TestKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FsmV2.Benchmarks;
 
@@ -24,7 +24,7 @@ public class ObservabilityBenchmarks
     private readonly BlinkPhase _phase = new();
     private Supervisor _supervisor = null!;
     private MeterListener? _listener;
-    private PrivateMeterFactory? _meters;
+    private TestMeterFactory? _meters; // meters of this benchmark only
     private long _measurements;
 
     [GlobalSetup(Target = nameof(NoListeners))]
@@ -33,7 +33,7 @@ public class ObservabilityBenchmarks
     [GlobalSetup(Target = nameof(WithListeners))]
     public void SetupWith()
     {
-        _meters = new PrivateMeterFactory();
+        _meters = new TestMeterFactory();
         _listener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>
@@ -77,7 +77,7 @@ public class ObservabilityBenchmarks
 
     private void Setup(ILogger logger, IMeterFactory? meterFactory)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = TestClock.Clock();
         _supervisor = new Supervisor(new SupervisorOptions(), time, logger, meterFactory: meterFactory);
         for (int i = 0; i < WorkerCount; i++)
         {
@@ -104,27 +104,6 @@ public class ObservabilityBenchmarks
         if (_listener is not null && Interlocked.Read(ref _measurements) == 0)
         {
             throw new InvalidOperationException("The listener saw no measurement: the supervisor's meter is not the one listened to.");
-        }
-    }
-
-    /// <summary>Meters of this benchmark only, so the listener sees exactly this supervisor's instruments.</summary>
-    private sealed class PrivateMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            foreach (Meter meter in _meters)
-            {
-                meter.Dispose();
-            }
         }
     }
 }

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Time.Testing;
+using FsmV2.TestKit;
 
 namespace FsmV2.Benchmarks;
 
@@ -37,7 +37,7 @@ public class SupervisionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = TestClock.Clock();
         _now = time.GetUtcNow();
         for (int i = 0; i < ChildCount; i++)
         {

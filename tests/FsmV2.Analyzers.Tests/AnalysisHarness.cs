@@ -24,15 +24,12 @@ internal static class AnalysisHarness
 
     public static async Task<AnalysisResult> RunAsync(IEnumerable<(string Path, string Source)> sources, CancellationToken ct)
     {
-        var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        CSharpCompilation compilation = CSharpCompilation.Create(
+        CSharpCompilation compilation = TestCompilation.Library(
             "Workers",
-            sources.Select(s => CSharpSyntaxTree.ParseText(s.Source, parse, s.Path, cancellationToken: ct))
-                .Prepend(CSharpSyntaxTree.ParseText(Verify.Usings, parse, "Usings.cs", cancellationToken: ct)),
-            Verify.References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            sources.Select(s => TestCompilation.Parse(s.Source, s.Path, ct))
+                .Prepend(TestCompilation.Parse(TestCompilation.WorkerUsings, "Usings.cs", ct)));
 
-        CSharpGeneratorDriver.Create([new WorkerGenerator().AsSourceGenerator()], parseOptions: parse)
+        CSharpGeneratorDriver.Create([new WorkerGenerator().AsSourceGenerator()], parseOptions: TestCompilation.ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics, ct);
 
         var exceptions = new List<string>();

@@ -52,11 +52,11 @@ internal static class GeneratorFix
             "Workers",
             "Workers",
             LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: Verify.References);
+            compilationOptions: TestCompilation.LibraryOptions,
+            parseOptions: TestCompilation.ParseOptions,
+            metadataReferences: TestCompilation.References);
         Project added = workspace.AddProject(project);
-        workspace.AddDocument(added.Id, "Usings.cs", SourceText.From(Verify.Usings));
+        workspace.AddDocument(added.Id, "Usings.cs", SourceText.From(TestCompilation.WorkerUsings));
         return workspace.AddDocument(DocumentInfo.Create(
             DocumentId.CreateNewId(added.Id),
             "Worker.cs",

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Basic.Reference.Assemblies;
 using FsmV2.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -13,22 +11,13 @@ namespace FsmV2.Analyzers.Tests;
 /// <summary>
 /// Runs an FSMV analyzer (and code fix) the way a build does: the worker generator runs first, so the generated
 /// <c>State</c>, <c>Act</c> and <c>Goto</c>/<c>Stay</c>/... exist, and generator diagnostics are checked too.
-/// References are the .NET 10 reference assemblies shipped in Basic.Reference.Assemblies plus the FsmV2
-/// runtime, so no reference pack is downloaded at test time.
+/// References are the kit's <see cref="TestCompilation.References"/> (the .NET 10 reference assemblies shipped in
+/// Basic.Reference.Assemblies plus the FsmV2 runtime), so no reference pack is downloaded at test time; every
+/// source gets <see cref="TestCompilation.WorkerUsings"/>.
 /// </summary>
 internal static class Verify
 {
-    /// <summary>Usings a worker file gets from an SDK project with implicit usings on, plus FsmV2.</summary>
-    public const string Usings =
-        "global using System;\nglobal using System.Collections.Generic;\nglobal using System.Linq;\n" +
-        "global using System.Threading;\nglobal using System.Threading.Tasks;\nglobal using FsmV2;\n";
-
-    public static readonly ImmutableArray<MetadataReference> References =
-        Net100.References.All.Cast<MetadataReference>()
-            .Append(MetadataReference.CreateFromFile(typeof(FsmV2.WorkerAttribute).Assembly.Location))
-            .ToImmutableArray();
-
-    /// <summary>No package download: every reference comes from <see cref="References"/>.</summary>
+    /// <summary>No package download: every reference comes from <see cref="TestCompilation.References"/>.</summary>
     private static readonly ReferenceAssemblies NoPackages = new("net10.0");
 
     public static async Task AnalyzerAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
@@ -57,7 +46,7 @@ internal static class Verify
 
         Configure(test, test.TestState, source);
         test.FixedState.Sources.Add(("Worker.cs", fixedSource));
-        test.FixedState.Sources.Add(("Usings.cs", Usings));
+        test.FixedState.Sources.Add(("Usings.cs", TestCompilation.WorkerUsings));
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
@@ -74,9 +63,9 @@ internal static class Verify
                 .WithProjectCompilationOptions(projectId, options.WithNullableContextOptions(NullableContextOptions.Enable))
                 .WithProjectParseOptions(projectId, ((CSharpParseOptions)project.ParseOptions!).WithLanguageVersion(LanguageVersion.Latest));
         });
-        state.AdditionalReferences.AddRange(References);
+        state.AdditionalReferences.AddRange(TestCompilation.References);
         state.Sources.Add(("Worker.cs", source));
-        state.Sources.Add(("Usings.cs", Usings));
+        state.Sources.Add(("Usings.cs", TestCompilation.WorkerUsings));
     }
 
     private sealed class AnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>

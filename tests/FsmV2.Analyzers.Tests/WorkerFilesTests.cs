@@ -1,10 +1,9 @@
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace FsmV2.Analyzers.Tests;
 
 /// <summary>
-/// The workers the repository itself ships (samples, runtime tests, benchmarks) are clean: compiled with the
+/// The workers the repository itself ships (samples, runtime tests, the test kit, benchmarks) are clean: compiled with the
 /// generator and every FSMV analyzer, they get no FSMV diagnostic at all, warnings included.
 /// </summary>
 public class WorkerFilesTests
@@ -12,14 +11,11 @@ public class WorkerFilesTests
     // Worker files here compile on their own. The sample's worker spans several files and needs ASP.NET Core, so it is
     // checked where it is built: Directory.Build.props turns every FSMV finding into an error in samples/, tests/ and
     // benchmarks/, and CI's build allows no warning at all.
-    private static readonly string[] Folders = ["tests/FsmV2.Tests/Workers", "benchmarks/FsmV2.Benchmarks/Workers"];
-
-    private static string RepoRoot([CallerFilePath] string callerFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(callerFile)!, "..", ".."));
+    private static readonly string[] Folders = ["tests/FsmV2.Tests/Workers", "tests/FsmV2.TestKit/Workers", "benchmarks/FsmV2.Benchmarks/Workers"];
 
     public static TheoryData<string> WorkerFiles()
     {
-        string root = RepoRoot();
+        string root = Repository.Root;
         var files = new TheoryData<string>();
         foreach (string folder in Folders)
         {
@@ -48,7 +44,7 @@ public class WorkerFilesTests
     {
         string[] found = WorkerFiles().Select(row => row.Data).ToArray();
         Assert.Contains("tests/FsmV2.Tests/Workers/ProbeWorker.cs", found);
-        Assert.Contains("tests/FsmV2.Tests/Workers/PumpWorker.cs", found);
+        Assert.Contains("tests/FsmV2.TestKit/Workers/PumpWorker.cs", found);
         Assert.Contains("benchmarks/FsmV2.Benchmarks/Workers/IdleWorker.cs", found);
     }
 
@@ -56,7 +52,7 @@ public class WorkerFilesTests
     [MemberData(nameof(WorkerFiles))]
     public async Task WorkerFileHasNoFsmvDiagnostic(string relativePath)
     {
-        string source = await File.ReadAllTextAsync(Path.Combine(RepoRoot(), relativePath), TestContext.Current.CancellationToken);
+        string source = await File.ReadAllTextAsync(Repository.PathOf(relativePath), TestContext.Current.CancellationToken);
         AnalysisResult result = await AnalysisHarness.RunAsync([(relativePath, source)], TestContext.Current.CancellationToken);
 
         Assert.Empty(result.AnalyzerExceptions);

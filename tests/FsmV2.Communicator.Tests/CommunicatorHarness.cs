@@ -42,7 +42,7 @@ internal sealed class CommunicatorHarness : IAsyncDisposable
         Handle = Supervisor.AddWorker(Id, Worker, spec);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; } = TestClock.Clock();
 
     public DemoBackend Backend { get; }
 
@@ -190,20 +190,8 @@ internal sealed class CommunicatorHarness : IAsyncDisposable
     {
         Task shutdown = Supervisor.ShutdownAsync(TestContext.Current.CancellationToken);
         await RunUntilAsync(() => Handle.IsRemoved, "worker removed after shutdown");
-        for (int i = 0; i < 200 && !shutdown.IsCompleted; i++)
-        {
-            Time.Advance(TickInterval); // the shutdown loop notices on its next (fake) tick
-            try
-            {
-                await shutdown.WaitAsync(TimeSpan.FromMilliseconds(50), TestContext.Current.CancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Its continuation has not run yet.
-            }
-        }
-
-        await shutdown;
+        // The shutdown loop notices on its next (fake) tick.
+        await Time.AdvanceUntilAsync(shutdown, TickInterval, TestContext.Current.CancellationToken, maxSteps: 200);
     }
 
     public async ValueTask DisposeAsync()

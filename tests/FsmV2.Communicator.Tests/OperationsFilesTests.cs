@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -13,12 +11,9 @@ namespace FsmV2.Communicator.Tests;
 /// </summary>
 public partial class OperationsFilesTests
 {
-    private static string Root([CallerFilePath] string callerFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(callerFile)!, "..", ".."));
-
     private static string RepoFile(string relative)
     {
-        string path = Path.Combine(Root(), relative);
+        string path = Repository.PathOf(relative);
         Assert.True(File.Exists(path), $"{relative} not found at {path}");
         return path;
     }
@@ -135,18 +130,7 @@ public partial class OperationsFilesTests
 
     private static async Task<(int Code, string Output)> RunAsync(string exe, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo(exe) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        bound.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(bound.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        ProcessResult result = await ChildProcess.RunAsync(exe, workingDirectory, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken, args);
+        return (result.ExitCode, result.StdOut + result.StdErr);
     }
 }

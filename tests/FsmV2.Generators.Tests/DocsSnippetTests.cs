@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace FsmV2.Generators.Tests;
@@ -11,25 +9,19 @@ namespace FsmV2.Generators.Tests;
 /// </summary>
 public class DocsSnippetTests
 {
-    private static string DocPath([CallerFilePath] string callerFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(callerFile)!, "..", "..", "docs", "variables-and-templates.md"));
-
     [Fact]
     public void EveryCsharpBlockOfTheVariablesPageCompilesOnItsOwn()
     {
-        string path = DocPath();
+        string path = Repository.PathOf("docs/variables-and-templates.md");
         Assert.True(File.Exists(path), $"{path} was not found.");
-        IReadOnlyList<ReadmeSnippetTests.Snippet> snippets = ReadmeSnippetTests.Extract(File.ReadAllText(path));
+        IReadOnlyList<Snippet> snippets = MarkdownSnippets.Extract(File.ReadAllText(path));
         Assert.True(snippets.Count >= 3, $"{path} has {snippets.Count} ```csharp blocks; expected its examples.");
 
         var errors = new List<string>();
         foreach (var snippet in snippets)
         {
-            CSharpCompilation compilation = GeneratorHarness.CreateCompilation(
-                [GeneratorHarness.Parse(ReadmeSnippetTests.ToCompilationUnit(snippet), $"variables-and-templates.md#block{snippet.Index}")]);
-            errors.AddRange(compilation.GetDiagnostics(TestContext.Current.CancellationToken)
-                .Where(static d => d.Severity == DiagnosticSeverity.Error)
-                .Select(d => $"block {snippet.Index} (line {snippet.FirstLine}): {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}"));
+            CSharpCompilation compilation = GeneratorHarness.CreateCompilation(MarkdownSnippets.Parse([snippet], "variables-and-templates.md"));
+            errors.AddRange(MarkdownSnippets.Errors(compilation.GetDiagnostics(TestContext.Current.CancellationToken)));
         }
 
         Assert.True(errors.Count == 0, "docs/variables-and-templates.md blocks do not compile:\n" + string.Join("\n", errors));

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Loader;
-using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -43,42 +42,28 @@ internal sealed record GeneratorRun(
 /// <summary>Builds in-memory compilations of worker sources and runs the generator over them.</summary>
 internal static class GeneratorHarness
 {
-    /// <summary>The .NET 10 reference assemblies plus the FsmV2 runtime and what its public API exposes.</summary>
-    public static readonly ImmutableArray<MetadataReference> References =
-        Net100.References.All.Cast<MetadataReference>()
-            .Append(MetadataReference.CreateFromFile(typeof(FsmV2.WorkerAttribute).Assembly.Location))
-            .Append(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location))
-            .Append(MetadataReference.CreateFromFile(typeof(FsmV2.Hosting.FsmV2ServiceCollectionExtensions).Assembly.Location))
-            .Append(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location))
-            .Append(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Configuration.IConfiguration).Assembly.Location))
-            .ToImmutableArray();
+    /// <summary>The kit's references (the .NET 10 reference assemblies, the FsmV2 runtime) plus hosting, which README examples show.</summary>
+    private static readonly ImmutableArray<MetadataReference> References = TestCompilation.ReferencesWith(
+        typeof(FsmV2.WorkerAttribute),
+        typeof(Microsoft.Extensions.Logging.ILogger),
+        typeof(FsmV2.Hosting.FsmV2ServiceCollectionExtensions),
+        typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection),
+        typeof(Microsoft.Extensions.Configuration.IConfiguration));
 
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
-
-    /// <summary>Usings a worker file gets from an SDK project with implicit usings on.</summary>
-    public const string ImplicitUsings =
-        "global using System;\nglobal using System.Collections.Generic;\nglobal using System.Linq;\n" +
-        "global using System.Threading;\nglobal using System.Threading.Tasks;\n";
-
-    public static SyntaxTree Parse(string source, string path) =>
-        CSharpSyntaxTree.ParseText(source, ParseOptions, path: path);
+    public static SyntaxTree Parse(string source, string path) => TestCompilation.Parse(source, path);
 
     /// <summary>A library compilation of <paramref name="sources"/> (each its own tree) plus the implicit usings.</summary>
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
         CreateCompilation(sources.Select((s, i) => Parse(s, $"Worker{i}.cs")));
 
     public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees) =>
-        CSharpCompilation.Create(
-            "GeneratorTestAssembly",
-            trees.Prepend(Parse(ImplicitUsings, "ImplicitUsings.cs")),
-            References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        TestCompilation.Library("GeneratorTestAssembly", trees.Prepend(Parse(TestCompilation.ImplicitUsings, "ImplicitUsings.cs")), References);
 
     /// <summary>A driver that records every incremental step, so tests can read why each step ran.</summary>
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(
             [new WorkerGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: TestCompilation.ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation(sources));

@@ -3,51 +3,11 @@ namespace FsmV2.Generators.Tests;
 /// <summary>Representative worker sources, shared by the snapshot, behaviour and incrementality tests.</summary>
 internal static class WorkerSources
 {
-    /// <summary>The worker of ARCHITECTURE.md §2: Stopped → Starting → Running, with one action.</summary>
-    public const string Pump = """
-        using FsmV2;
-
-        namespace Sample.Pumps;
-
-        public sealed record PumpConfig(bool Run = true);
-
-        public sealed record PumpStatus(bool Running);
-
-        [Worker]
-        public sealed partial class PumpWorker : IWorker<PumpConfig, PumpStatus>
-        {
-            private volatile bool _running;
-
-            public ValueTask<PumpStatus> CollectAsync(PumpConfig desired, CancellationToken ct) => ValueTask.FromResult(new PumpStatus(_running));
-
-            [State(Initial = true)]
-            [TransitionsTo(nameof(Starting))]
-            static Next Stopped(in Snapshot<PumpConfig, PumpStatus> s)
-                => s.ShutdownRequested ? Remove("shutdown requested")
-                 : s.Desired.Run ? Goto(State.Starting, "desired: running")
-                 : Stay("desired: stopped");
-
-            [State]
-            [TransitionsTo(nameof(Running), nameof(Stopped))]
-            static Next Starting(in Snapshot<PumpConfig, PumpStatus> s)
-                => s.ShutdownRequested ? Goto(State.Stopped, "shutdown requested")
-                 : s.Observed.Running ? Goto(State.Running, "pump reports running")
-                 : Do(Act.StartPump, "pump not running yet");
-
-            [State]
-            [TransitionsTo(nameof(Stopped))]
-            static Next Running(in Snapshot<PumpConfig, PumpStatus> s)
-                => s.ShutdownRequested || !s.Desired.Run ? Goto(State.Stopped, "stop requested")
-                 : Stay("running");
-
-            [Action(TimeoutMs = 5_000)]
-            Task StartPump(PumpConfig config, CancellationToken ct)
-            {
-                _running = true;
-                return Task.CompletedTask;
-            }
-        }
-        """;
+    /// <summary>
+    /// The worker of ARCHITECTURE.md §2 (Stopped → Starting → Running, with one action): the kit's
+    /// <c>PumpWorker.cs</c>, moved into namespace <c>Sample.Pumps</c> like the other samples here.
+    /// </summary>
+    public static readonly string Pump = InNamespace(File.ReadAllText(KitFiles.PumpWorker), "FsmV2.Tests.Workers", "Sample.Pumps");
 
     /// <summary>A worker declared outside any namespace.</summary>
     public const string GlobalNamespace = """
@@ -208,4 +168,15 @@ internal static class WorkerSources
                  : Stay("still late");
         }
         """;
+
+    private static string InNamespace(string source, string from, string to)
+    {
+        string declaration = $"namespace {from};";
+        if (!source.Contains(declaration, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Expected the declaration '{declaration}' in:\n{source}");
+        }
+
+        return source.Replace(declaration, $"namespace {to};", StringComparison.Ordinal);
+    }
 }

@@ -14,8 +14,6 @@ public class HostingTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-
     private static IHost BuildHost(
         FakeTimeProvider? time,
         Action<IServiceCollection>? services = null,
@@ -47,7 +45,7 @@ public class HostingTests
     [Fact]
     public void Options_are_bound_from_the_FsmV2_section_then_adjusted_by_the_delegate()
     {
-        using IHost host = BuildHost(NewClock(), config: new()
+        using IHost host = BuildHost(TestClock.Clock(), config: new()
         {
             ["FsmV2:TickInterval"] = "00:00:00.250",
             ["FsmV2:ShutdownTimeout"] = "00:00:07",
@@ -63,12 +61,12 @@ public class HostingTests
     [Fact]
     public async Task The_action_retry_backoff_is_off_unless_configured_and_a_bad_one_stops_the_host_naming_it()
     {
-        using (IHost plain = BuildHost(NewClock()))
+        using (IHost plain = BuildHost(TestClock.Clock()))
         {
             Assert.Null(plain.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value.ActionRetryBackoff);
         }
 
-        using (IHost tuned = BuildHost(NewClock(), config: new()
+        using (IHost tuned = BuildHost(TestClock.Clock(), config: new()
         {
             ["FsmV2:ActionRetryBackoff:InitialDelay"] = "00:00:02",
             ["FsmV2:ActionRetryBackoff:Jitter"] = "None",
@@ -81,7 +79,7 @@ public class HostingTests
             Assert.Equal(TimeSpan.FromSeconds(60), retry.MaxDelay); // the rest keeps its defaults
         }
 
-        using IHost broken = BuildHost(NewClock(), config: new() { ["FsmV2:ActionRetryBackoff:Multiplier"] = "0.5" });
+        using IHost broken = BuildHost(TestClock.Clock(), config: new() { ["FsmV2:ActionRetryBackoff:Multiplier"] = "0.5" });
         OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => broken.StartAsync(Ct));
         Assert.Contains("Multiplier", ex.Message, StringComparison.Ordinal);
     }
@@ -89,7 +87,7 @@ public class HostingTests
     [Fact]
     public async Task Invalid_options_stop_the_host_at_start_naming_the_option()
     {
-        using IHost host = BuildHost(NewClock(), config: new() { ["FsmV2:ShutdownTimeout"] = "00:00:00" });
+        using IHost host = BuildHost(TestClock.Clock(), config: new() { ["FsmV2:ShutdownTimeout"] = "00:00:00" });
 
         OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
         Assert.Contains("ShutdownTimeout", ex.Message, StringComparison.Ordinal);
@@ -98,7 +96,7 @@ public class HostingTests
     [Fact]
     public async Task Inconsistent_options_from_the_delegate_are_rejected_at_start_naming_the_option()
     {
-        using IHost host = BuildHost(NewClock(), s => s.AddFsmV2(o => o.StaleAfter = TimeSpan.FromMilliseconds(500)));
+        using IHost host = BuildHost(TestClock.Clock(), s => s.AddFsmV2(o => o.StaleAfter = TimeSpan.FromMilliseconds(500)));
 
         OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
         Assert.Contains("StaleAfter", ex.Message, StringComparison.Ordinal);
@@ -116,7 +114,7 @@ public class HostingTests
     [Fact]
     public async Task A_worker_added_through_DI_runs_on_the_hosted_supervisor()
     {
-        FakeTimeProvider time = NewClock();
+        FakeTimeProvider time = TestClock.Clock();
         var valve = new ValveWorker();
         using IHost host = BuildHost(time, s => s
             .AddSingleton(valve)
@@ -140,7 +138,7 @@ public class HostingTests
     [Fact]
     public async Task A_worker_not_registered_in_DI_is_created_with_ActivatorUtilities()
     {
-        FakeTimeProvider time = NewClock();
+        FakeTimeProvider time = TestClock.Clock();
         using IHost host = BuildHost(time, s => s.AddWorker<ValveWorker, ValveSpec, ValveStatus>("valve-2", new ValveSpec(Open: false)));
 
         await host.StartAsync(Ct);
@@ -156,7 +154,7 @@ public class HostingTests
     [Fact]
     public async Task StopAsync_drains_the_action_in_flight_and_removes_the_worker_gracefully()
     {
-        FakeTimeProvider time = NewClock();
+        FakeTimeProvider time = TestClock.Clock();
         var valve = new ValveWorker { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         using IHost host = BuildHost(time, s => s
             .AddSingleton(valve)
@@ -188,7 +186,7 @@ public class HostingTests
     [Fact]
     public async Task The_hosts_shutdown_timeout_bounds_the_drain_and_cancels_what_is_left()
     {
-        FakeTimeProvider time = NewClock(); // never advanced: only the host's (real) shutdown timeout can end the drain
+        FakeTimeProvider time = TestClock.Clock(); // never advanced: only the host's (real) shutdown timeout can end the drain
         var valve = new ValveWorker { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         using IHost host = BuildHost(
             time,
@@ -212,21 +210,5 @@ public class HostingTests
     /// The shutdown ticks on the fake clock: advance it one tick at a time and give each tick a bounded moment to
     /// run, until <paramref name="done"/> completes.
     /// </summary>
-    private static async Task AdvanceUntil(FakeTimeProvider time, Task done)
-    {
-        for (int i = 0; i < 300 && !done.IsCompleted; i++)
-        {
-            time.Advance(Tick);
-            try
-            {
-                await done.WaitAsync(TimeSpan.FromMilliseconds(20), Ct);
-            }
-            catch (TimeoutException)
-            {
-                // Not yet: the next tick.
-            }
-        }
-
-        await done;
-    }
+    private static Task AdvanceUntil(FakeTimeProvider time, Task done) => time.AdvanceUntilAsync(done, Tick, Ct, grace: TimeSpan.FromMilliseconds(20));
 }

@@ -9,7 +9,9 @@ namespace FsmV2.PackageTests;
 /// </summary>
 public sealed class PackageTests(PackedToolkit packed) : IClassFixture<PackedToolkit>
 {
-    private static string ConsumerSources => Path.Combine(PackedToolkit.RepoRoot, "tests", "FsmV2.PackageTests", "ConsumerApp");
+    /// <summary>The consumer app's sources: its Program.cs, and the test kit's PumpWorker.cs.</summary>
+    private static string[] ConsumerSources =>
+        [.. Directory.GetFiles(Repository.PathOf("tests/FsmV2.PackageTests/ConsumerApp"), "*.cs"), KitFiles.PumpWorker];
 
     [Fact]
     public void Package_holds_the_runtime_the_generator_and_the_analyzers()
@@ -66,12 +68,12 @@ public sealed class PackageTests(PackedToolkit packed) : IClassFixture<PackedToo
               </ItemGroup>
             </Project>
             """, ct);
-        foreach (string source in Directory.GetFiles(ConsumerSources, "*.cs"))
+        foreach (string source in ConsumerSources)
         {
             File.Copy(source, Path.Combine(app, Path.GetFileName(source)));
         }
 
-        DotNetResult run = await DotNet.RunAsync(app, ct, "run", "-c", "Release", "--disable-build-servers");
+        ProcessResult run = await DotNet.RunAsync(app, ct, "run", "-c", "Release", "--disable-build-servers");
         TestContext.Current.TestOutputHelper?.WriteLine(run.Describe());
 
         Assert.True(run.ExitCode == 0, run.Describe());

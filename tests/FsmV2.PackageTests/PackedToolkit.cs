@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace FsmV2.PackageTests;
 
 /// <summary>
@@ -20,16 +18,13 @@ public sealed class PackedToolkit : IAsyncLifetime
     /// <summary>The packed package.</summary>
     public string Package => Path.Combine(Feed, $"{PackageId}.{Version}.nupkg");
 
-    /// <summary>The repository root, located from this source file.</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
-
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
-        DotNetResult pack = await DotNet.RunAsync(
-            RepoRoot,
+        ProcessResult pack = await DotNet.RunAsync(
+            Repository.Root,
             TestContext.Current.CancellationToken,
-            "pack", Path.Combine(RepoRoot, "src", "FsmV2", "FsmV2.csproj"), "-c", "Release", "-o", Feed, "--disable-build-servers");
+            "pack", Repository.PathOf("src/FsmV2/FsmV2.csproj"), "-c", "Release", "-o", Feed, "--disable-build-servers");
         if (pack.ExitCode != 0 || !File.Exists(Package))
         {
             throw new InvalidOperationException($"Packing FsmV2.Toolkit failed; expected {Package}.{Environment.NewLine}{pack.Describe()}");
@@ -51,16 +46,5 @@ public sealed class PackedToolkit : IAsyncLifetime
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private static string FindRepoRoot([CallerFilePath] string thisFile = "")
-    {
-        string? dir = Path.GetDirectoryName(thisFile);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "FsmV2.Toolkit.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException($"No FsmV2.Toolkit.sln above {thisFile}.");
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using FsmV2.Tests.Workers;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FsmV2.Tests;
 
@@ -10,7 +9,7 @@ public class AllocationTests
     [Fact]
     public async Task A_tick_over_1000_idle_workers_allocates_nothing_after_warm_up()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = TestClock.Clock();
         await using var supervisor = new Supervisor(Harness.DefaultOptions, time, logger: null, new ActionPool(4, 100));
         var spec = new IdleSpec();
         for (int i = 0; i < 1_000; i++)
@@ -39,7 +38,7 @@ public class AllocationTests
     public async Task Ticks_that_transition_every_worker_allocate_nothing_with_or_without_listeners(bool listening)
     {
         const int Workers = 100;
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = TestClock.Clock();
         using var meters = new TestMeterFactory();
         using var listener = new MeterListener();
         long measured = 0;

@@ -36,7 +36,7 @@ internal sealed class Harness : IAsyncDisposable
 
     public TestMeterFactory Meters { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; } = TestClock.Clock();
 
     public FakeLogger Logger { get; } = new();
 

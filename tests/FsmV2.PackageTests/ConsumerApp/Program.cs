@@ -1,5 +1,5 @@
 using FsmV2;
-using PumpApp;
+using FsmV2.Tests.Workers; // the test kit's PumpWorker.cs, copied in beside this file
 
 // A user's program: supervise one pump in real time until it runs, then shut down gracefully.
 var options = new SupervisorOptions

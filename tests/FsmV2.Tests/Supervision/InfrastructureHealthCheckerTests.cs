@@ -1,4 +1,4 @@
-using static FsmV2.Tests.Supervision.SupervisionTestKit;
+using static FsmV2.TestKit.TestClock;
 
 namespace FsmV2.Tests.Supervision;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
+using static FsmV2.TestKit.TestClock;
 using static FsmV2.Tests.Supervision.SupervisionTestKit;
 
 namespace FsmV2.Tests.Supervision;
@@ -143,7 +144,7 @@ public sealed partial class OperatorMessagesTests
     [Fact]
     public void Every_runbook_section_exists_in_docs_runbook()
     {
-        string runbook = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "runbook.md"));
+        string runbook = File.ReadAllText(Repository.PathOf("docs/runbook.md"));
         var anchors = Heading().Matches(runbook)
             .Select(m => Slug(m.Groups[1].Value))
             .ToHashSet(StringComparer.Ordinal);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using static FsmV2.Tests.Supervision.SupervisionTestKit;
+using static FsmV2.TestKit.TestClock;
 
 namespace FsmV2.Tests.Supervision;
 

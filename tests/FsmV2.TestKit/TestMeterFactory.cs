@@ -1,15 +1,16 @@
 using System.Diagnostics.Metrics;
 
-namespace FsmV2.Tests;
+namespace FsmV2.TestKit;
 
 /// <summary>
 /// An <see cref="IMeterFactory"/> whose meters carry it as their scope, so a test collects only its own. Like a
 /// host's factory, it hands out one meter per name and version, so supervisors created with it share a meter.
 /// </summary>
-internal sealed class TestMeterFactory : IMeterFactory
+public sealed class TestMeterFactory : IMeterFactory
 {
     private readonly List<Meter> _meters = [];
 
+    /// <summary>The meter of <paramref name="options"/>' name and version, created on first use with this factory as its scope.</summary>
     public Meter Create(MeterOptions options)
     {
         lock (_meters)
@@ -25,6 +26,7 @@ internal sealed class TestMeterFactory : IMeterFactory
         }
     }
 
+    /// <summary>Disposes every meter this factory created.</summary>
     public void Dispose()
     {
         foreach (Meter meter in _meters)

@@ -1,16 +1,22 @@
 using FsmV2;
 
-namespace PumpApp;
+namespace FsmV2.Tests.Workers;
 
 public sealed record PumpConfig(bool Run = true);
 
 public sealed record PumpStatus(bool Running);
 
-/// <summary>The pump of ARCHITECTURE.md §2, as a user writes it against the FsmV2.Toolkit package.</summary>
+/// <summary>The worker of ARCHITECTURE.md §2: Stopped → Starting → Running, with one action.</summary>
+/// <remarks>
+/// The one pump of the tests: the runtime tests run this type, the generator tests compile this file's text (see
+/// <c>FsmV2.TestKit.KitFiles.PumpWorker</c>) and the package test builds it in a console app against the package.
+/// </remarks>
 [Worker]
 public sealed partial class PumpWorker : IWorker<PumpConfig, PumpStatus>
 {
     private volatile bool _running;
+
+    public int Starts;
 
     public ValueTask<PumpStatus> CollectAsync(PumpConfig desired, CancellationToken ct) => ValueTask.FromResult(new PumpStatus(_running));
 
@@ -37,6 +43,7 @@ public sealed partial class PumpWorker : IWorker<PumpConfig, PumpStatus>
     [Action(TimeoutMs = 5_000)]
     Task StartPump(PumpConfig config, CancellationToken ct)
     {
+        Interlocked.Increment(ref Starts);
         _running = true;
         return Task.CompletedTask;
     }
