@@ -107,43 +107,9 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     // Timers are re-armed outside _gate: a timer's own lock may be held while it calls us.
     private void Collect()
     {
-        CancellationTokenSource call;
-        bool stillHung = false;
-        lock (_gate)
+        if (NoteIfStillHung() || !TryBeginCall(out CancellationTokenSource? call))
         {
-            if (_stopped)
-            {
-                return;
-            }
-
-            if (_busy)
-            {
-                _pending = true;
-                stillHung = _timedOut;
-            }
-        }
-
-        if (stillHung)
-        {
-            // Still waiting for a call that outlived its timeout: say so again, and check back later.
-            Fail(new TimeoutException(
-                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_options.CollectTimeout.TotalMilliseconds} ms; no new call starts until it does."));
-            Arm(_interval, _options.CollectInterval);
-        }
-
-        lock (_gate)
-        {
-            if (_stopped || _busy)
-            {
-                return;
-            }
-
-            _busy = true;
-            _pending = false;
-            _timedOut = false;
-            _callEpoch = _epoch();
-            call = new CancellationTokenSource();
-            _call = call;
+            return;
         }
 
         Arm(_interval, Timeout.InfiniteTimeSpan);
@@ -168,6 +134,55 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         }
 
         Arm(_timeout, _options.CollectTimeout);
+        CompleteLater(collect, call);
+    }
+
+    // A call is outstanding: collect again when it returns; if it outlived its timeout, say so again and check back later.
+    private bool NoteIfStillHung()
+    {
+        bool stillHung;
+        lock (_gate)
+        {
+            if (_stopped || !_busy)
+            {
+                return _stopped;
+            }
+
+            _pending = true;
+            stillHung = _timedOut;
+        }
+
+        if (stillHung)
+        {
+            Fail(new CollectTimeoutException(
+                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_options.CollectTimeout.TotalMilliseconds} ms; no new call starts until it does."));
+            Arm(_interval, _options.CollectInterval);
+        }
+
+        return true;
+    }
+
+    private bool TryBeginCall([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CancellationTokenSource? call)
+    {
+        lock (_gate)
+        {
+            if (_stopped || _busy)
+            {
+                call = null;
+                return false;
+            }
+
+            _busy = true;
+            _pending = false;
+            _timedOut = false;
+            _callEpoch = _epoch();
+            call = new CancellationTokenSource();
+            _call = call;
+            return true;
+        }
+    }
+
+    private void CompleteLater(ValueTask<TObserved> collect, CancellationTokenSource call) =>
         collect.AsTask().ContinueWith(
             static (task, state) =>
             {
@@ -185,7 +200,6 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-    }
 
     private void OnTimeout()
     {
@@ -201,7 +215,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
             call = _call;
         }
 
-        Fail(new TimeoutException(
+        Fail(new CollectTimeoutException(
             $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) did not return within {_options.CollectTimeout.TotalMilliseconds} ms; it was cancelled."));
         Arm(_interval, _options.CollectInterval);
         Cancel(call);

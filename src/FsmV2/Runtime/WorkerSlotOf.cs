@@ -154,7 +154,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     /// <summary>Gate: a collector exception is a fault of this worker, counted once per observation, action in flight or not.</summary>
     private void RecordCollectorFault(Observation<TObserved> observation, DateTimeOffset now)
     {
-        if (observation.Error is { } collectError && observation.Version != _faultedObservation && collectError is not TimeoutException)
+        if (observation.Error is { } collectError && observation.Version != _faultedObservation && collectError is not CollectTimeoutException)
         {
             _faultedObservation = observation.Version;
             _supervision.Fault(collectError, "collector", now);

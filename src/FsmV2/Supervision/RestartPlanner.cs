@@ -93,10 +93,53 @@ public sealed class RestartPlanner
         OptionChecks.Defined(strategy, nameof(RestartPlanner), nameof(strategy));
 
         SupervisedChild[] ordered = InStartOrder(children);
-        int failedIndex = -1;
-        for (int i = 0; i < ordered.Length; i++)
+        int failedIndex = IndexOfFailed(ordered, failedChildId);
+        SupervisedChild failed = ordered[failedIndex];
+        if (!failed.Policy.ShouldRestart(failed.Exit))
         {
-            if (string.Equals(ordered[i].Id, failedChildId, StringComparison.Ordinal))
+            return NotRestarted(strategy, failed);
+        }
+
+        (int first, int last) = strategy switch
+        {
+            RestartStrategy.OneForAll => (0, ordered.Length - 1),
+            RestartStrategy.RestForOne => (failedIndex, ordered.Length - 1),
+            _ => (failedIndex, failedIndex),
+        };
+
+        var stop = new List<string>();
+        var restart = new List<string>();
+        var remove = new List<string>();
+        for (int i = first; i <= last; i++)
+        {
+            if (i == failedIndex)
+            {
+                restart.Add(ordered[i].Id);
+            }
+            else
+            {
+                PlanBystander(ordered[i], stop, restart, remove);
+            }
+        }
+
+        stop.Reverse();
+        return new RestartPlan(
+            failedChildId,
+            strategy,
+            escalate: false,
+            stop,
+            restart,
+            remove,
+            $"'{failedChildId}' ended {(failed.Exit == ChildExit.Abnormal ? "abnormally" : "normally")} and is {failed.Policy}: {strategy} restarts {restart.Count} child(ren)");
+    }
+
+    // The failed child's position in start order; it must be there once, and must have ended.
+    private static int IndexOfFailed(SupervisedChild[] children, string failedChildId)
+    {
+        int failedIndex = -1;
+        for (int i = 0; i < children.Length; i++)
+        {
+            if (string.Equals(children[i].Id, failedChildId, StringComparison.Ordinal))
             {
                 if (failedIndex >= 0)
                 {
@@ -112,73 +155,50 @@ public sealed class RestartPlanner
             throw new ArgumentException($"The failed child '{failedChildId}' is not among the children.", nameof(failedChildId));
         }
 
-        SupervisedChild failed = ordered[failedIndex];
-        if (failed.Exit == ChildExit.Running)
+        if (children[failedIndex].Exit == ChildExit.Running)
         {
             throw new ArgumentException($"The failed child '{failedChildId}' is still running; mark it Abnormal (or Normal) before planning.", nameof(failedChildId));
         }
 
-        if (!failed.Policy.ShouldRestart(failed.Exit))
-        {
-            bool temporary = failed.Policy == RestartPolicy.Temporary;
-            return new RestartPlan(
-                failedChildId,
-                strategy,
-                escalate: false,
-                [],
-                [],
-                temporary ? [failedChildId] : [],
-                temporary
-                    ? $"'{failedChildId}' is Temporary: never restarted; removed"
-                    : $"'{failedChildId}' is Transient and ended normally: not restarted");
-        }
+        return failedIndex;
+    }
 
-        (int first, int last) = strategy switch
-        {
-            RestartStrategy.OneForAll => (0, ordered.Length - 1),
-            RestartStrategy.RestForOne => (failedIndex, ordered.Length - 1),
-            _ => (failedIndex, failedIndex),
-        };
-
-        var stop = new List<string>();
-        var restart = new List<string>();
-        var remove = new List<string>();
-        for (int i = first; i <= last; i++)
-        {
-            SupervisedChild child = ordered[i];
-            if (i == failedIndex)
-            {
-                restart.Add(child.Id);
-                continue;
-            }
-
-            if (child.Exit == ChildExit.Running)
-            {
-                stop.Add(child.Id);
-            }
-
-            if (child.Policy == RestartPolicy.Temporary)
-            {
-                if (child.Exit == ChildExit.Running)
-                {
-                    remove.Add(child.Id);
-                }
-            }
-            else if (child.Policy.ShouldRestart(child.Exit))
-            {
-                restart.Add(child.Id);
-            }
-        }
-
-        stop.Reverse();
+    // Its policy does not restart it: nothing else is touched; a Temporary child is removed.
+    private static RestartPlan NotRestarted(RestartStrategy strategy, SupervisedChild failed)
+    {
+        bool temporary = failed.Policy == RestartPolicy.Temporary;
         return new RestartPlan(
-            failedChildId,
+            failed.Id,
             strategy,
             escalate: false,
-            stop,
-            restart,
-            remove,
-            $"'{failedChildId}' ended {(failed.Exit == ChildExit.Abnormal ? "abnormally" : "normally")} and is {failed.Policy}: {strategy} restarts {restart.Count} child(ren)");
+            [],
+            [],
+            temporary ? [failed.Id] : [],
+            temporary
+                ? $"'{failed.Id}' is Temporary: never restarted; removed"
+                : $"'{failed.Id}' is Transient and ended normally: not restarted");
+    }
+
+    // A sibling the strategy affects: stopped if running; restarted unless Temporary (removed) or, if it had already
+    // ended, unless its own policy says it stays ended.
+    private static void PlanBystander(SupervisedChild child, List<string> stop, List<string> restart, List<string> remove)
+    {
+        if (child.Exit == ChildExit.Running)
+        {
+            stop.Add(child.Id);
+        }
+
+        if (child.Policy == RestartPolicy.Temporary)
+        {
+            if (child.Exit == ChildExit.Running)
+            {
+                remove.Add(child.Id);
+            }
+        }
+        else if (child.Policy.ShouldRestart(child.Exit))
+        {
+            restart.Add(child.Id);
+        }
     }
 
     private static SupervisedChild[] InStartOrder(IReadOnlyList<SupervisedChild> children)
