@@ -95,6 +95,20 @@ public class HostingTests
         Assert.Contains("ShutdownTimeout", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("FsmV2:DefaultActionTimeout", "DefaultActionTimeout", "SupervisorOptions.DefaultActionTimeout (50.00:00:00)")]
+    [InlineData("FsmV2:ShutdownTimeout", "ShutdownTimeout", "SupervisorOptions.ShutdownTimeout (50.00:00:00)")]
+    [InlineData("FsmV2:Circuit:Backoff:MaxDelay", "MaxDelay", "BackoffOptions.MaxDelay (50.00:00:00)")]
+    [InlineData("FsmV2:ActionRetryBackoff:MaxDelay", "MaxDelay", "BackoffOptions.MaxDelay (50.00:00:00)")]
+    public async Task A_bound_duration_longer_than_a_timer_accepts_stops_the_host_at_start_naming_the_option(string key, string option, string named)
+    {
+        using IHost host = BuildHost(NewClock(), config: new() { [key] = "50.00:00:00", ["FsmV2:StaleAfter"] = "60.00:00:00" });
+
+        OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+        Assert.StartsWith(option + ": ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(named + " must be at most 49.17:02:47.294, the longest interval a timer accepts.", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Inconsistent_options_from_the_delegate_are_rejected_at_start_naming_the_option()
     {
