@@ -8,7 +8,9 @@ namespace FsmV2.Hosting;
 /// (<see cref="Supervisor.RunAsync"/>) without waiting on it. Stop runs <see cref="Supervisor.ShutdownAsync"/>
 /// with the host's stop token, so the graceful drain — workers heading for a removable state, actions in flight
 /// finishing — is bounded by whichever comes first, <see cref="SupervisorOptions.ShutdownTimeout"/> or the host's
-/// shutdown timeout; then the tick loop ends.
+/// shutdown timeout; then the tick loop ends. Stop returns within the host's token: when it is cancelled, workers
+/// whose actions ignore cancellation are abandoned (and logged) rather than awaited, so after a SIGTERM the process
+/// exits once the host's shutdown timeout has passed instead of waiting out such an action.
 /// </summary>
 internal sealed partial class SupervisorHostedService : IHostedService, IDisposable
 {

@@ -93,6 +93,20 @@ public class HostingTests
         Assert.Contains("ShutdownTimeout", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("FsmV2:DefaultActionTimeout", "DefaultActionTimeout", "SupervisorOptions.DefaultActionTimeout (50.00:00:00)")]
+    [InlineData("FsmV2:ShutdownTimeout", "ShutdownTimeout", "SupervisorOptions.ShutdownTimeout (50.00:00:00)")]
+    [InlineData("FsmV2:Circuit:Backoff:MaxDelay", "MaxDelay", "BackoffOptions.MaxDelay (50.00:00:00)")]
+    [InlineData("FsmV2:ActionRetryBackoff:MaxDelay", "MaxDelay", "BackoffOptions.MaxDelay (50.00:00:00)")]
+    public async Task A_bound_duration_longer_than_a_timer_accepts_stops_the_host_at_start_naming_the_option(string key, string option, string named)
+    {
+        using IHost host = BuildHost(TestClock.Clock(), config: new() { [key] = "50.00:00:00", ["FsmV2:StaleAfter"] = "60.00:00:00" });
+
+        OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+        Assert.StartsWith(option + ": ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(named + " must be at most 49.17:02:47.294, the longest interval a timer accepts.", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Inconsistent_options_from_the_delegate_are_rejected_at_start_naming_the_option()
     {
@@ -194,6 +208,7 @@ public class HostingTests
             hostShutdownTimeout: TimeSpan.FromMilliseconds(200));
         await host.StartAsync(Ct);
         Supervisor supervisor = host.Services.GetRequiredService<Supervisor>();
+        WorkerHandle<ValveSpec, ValveStatus> handle = host.Services.GetRequiredService<HostedWorkers>().Get<ValveSpec, ValveStatus>("stuck");
         supervisor.Tick();
         supervisor.Tick();
         await valve.OpenStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
@@ -201,7 +216,35 @@ public class HostingTests
         await host.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
         Assert.Equal(0, supervisor.Count);
+        await handle.ActionCompletion.WaitAsync(TimeSpan.FromSeconds(10), Ct); // cancelled by the forced stop, not awaited by it
         Assert.Equal(1, valve.Cancelled);
+    }
+
+    [Fact]
+    public async Task The_hosts_shutdown_timeout_bounds_the_stop_even_when_an_action_ignores_cancellation()
+    {
+        FakeTimeProvider time = TestClock.Clock(); // never advanced: only the host's (real) shutdown timeout can end the stop
+        var valve = new ValveWorker { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IgnoresCancellation = true };
+        using IHost host = BuildHost(
+            time,
+            s => s.AddSingleton(valve).AddWorker<ValveWorker, ValveSpec, ValveStatus>("deaf", new ValveSpec()),
+            hostShutdownTimeout: TimeSpan.FromMilliseconds(200));
+        await host.StartAsync(Ct);
+        Supervisor supervisor = host.Services.GetRequiredService<Supervisor>();
+        WorkerHandle<ValveSpec, ValveStatus> handle = host.Services.GetRequiredService<HostedWorkers>().Get<ValveSpec, ValveStatus>("deaf");
+        supervisor.Tick();
+        supervisor.Tick();
+        await valve.OpenStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        await host.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), Ct); // a bound that fails instead of hanging
+
+        Assert.Equal(0, supervisor.Count);
+        Assert.Equal("OpenValve", handle.Status.ActionInFlight); // abandoned, still running
+        FakeLogCollector logs = host.Services.GetFakeLogCollector();
+        Assert.Contains(logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.EndsWith("(in flight when stopped): deaf (action OpenValve)", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), r => r.Message == "FsmV2 supervisor stopped; 0 worker(s) left");
+        valve.Gate.SetResult();
+        await handle.ActionCompletion.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     private static async Task StopAsync(IHost host, FakeTimeProvider time) => await AdvanceUntil(time, host.StopAsync(Ct));

@@ -17,8 +17,11 @@ public sealed partial class ValveWorker : IWorker<ValveSpec, ValveStatus>
     private int _opens;
     private int _cancelled;
 
-    /// <summary>When set, the Open action waits for it (or for cancellation).</summary>
+    /// <summary>When set, the Open action waits for it (or for cancellation, unless <see cref="IgnoresCancellation"/>).</summary>
     public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>When set, the Open action waits for <see cref="Gate"/> whatever its token says.</summary>
+    public bool IgnoresCancellation { get; set; }
 
     /// <summary>Set when the Open action has started.</summary>
     public TaskCompletionSource OpenStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,7 +61,7 @@ public sealed partial class ValveWorker : IWorker<ValveSpec, ValveStatus>
         {
             try
             {
-                await gate.Task.WaitAsync(ct);
+                await (IgnoresCancellation ? gate.Task : gate.Task.WaitAsync(ct));
             }
             catch (OperationCanceledException)
             {

@@ -47,6 +47,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Shutdown deadline of {TimeoutMs} ms passed with {Remaining} worker(s) not yet removable; stopping them anyway: {WorkerIds}")]
     public static partial void ShutdownDeadline(ILogger logger, double timeoutMs, int remaining, string workerIds);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Shutdown cancelled by its caller with {Remaining} worker(s) not yet removable; stopping them anyway: {WorkerIds}")]
+    public static partial void ShutdownCancelled(ILogger logger, int remaining, string workerIds);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Shutdown cancelled by its caller while {Count} worker(s) were still stopping; abandoned without waiting for their actions to return (in flight when stopped): {Workers}")]
+    public static partial void ShutdownAbandoned(ILogger logger, int count, string workers);
+
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Supervisor shutdown requested for {Count} top-level worker(s); each takes its children with it")]
     public static partial void ShutdownRequested(ILogger logger, int count);
 

@@ -26,10 +26,10 @@ public abstract class ChildSpec<TChild> : ChildSpec
     /// reach a running phase within <paramref name="timeout"/>, or it fails its parent's infrastructure check (its
     /// own circuit stays closed) and is restarted per its parent's strategy and its policy.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not a positive, finite duration.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive, or longer than 49.17:02:47.294 (the longest interval a timer accepts, the bound of every timeout).</exception>
     public ChildSpec<TChild> WithStartupTimeout(TimeSpan timeout)
     {
-        OptionChecks.Positive(timeout, $"Child '{Name}'", nameof(StartupTimeout));
+        OptionChecks.PositiveWait(timeout, $"Child '{Name}'", nameof(StartupTimeout));
         ChildSpec<TChild> copy = CopyWithSupervision();
         copy.StartupTimeout = timeout;
         return copy;
@@ -40,10 +40,10 @@ public abstract class ChildSpec<TChild> : ChildSpec
     /// list, or its parent leaves) and has not reached a removable state within <paramref name="timeout"/>, it is
     /// stopped anyway (its action cancelled). Without one, <see cref="SupervisorOptions.ShutdownTimeout"/> applies.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not a positive, finite duration.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive, or longer than 49.17:02:47.294 (the longest interval a timer accepts, the bound of every timeout).</exception>
     public ChildSpec<TChild> WithShutdownTimeout(TimeSpan timeout)
     {
-        OptionChecks.Positive(timeout, $"Child '{Name}'", nameof(ShutdownTimeout));
+        OptionChecks.PositiveWait(timeout, $"Child '{Name}'", nameof(ShutdownTimeout));
         ChildSpec<TChild> copy = CopyWithSupervision();
         copy.ShutdownTimeout = timeout;
         return copy;

@@ -407,6 +407,12 @@ public sealed class Supervisor : IAsyncDisposable
     /// <paramref name="ct"/> is cancelled) the rest are stopped anyway — their actions cancelled, their collectors
     /// ended. No worker is added after this starts.
     /// </summary>
+    /// <remarks>
+    /// The stop never outlasts <paramref name="ct"/>: once it is cancelled, the workers still stopping (an action
+    /// that ignores cancellation has not returned yet) are abandoned without waiting, and a warning names them and
+    /// their actions. Their actions keep running in the background until they return (or are abandoned at three
+    /// times their timeout). The returned task then completes normally.
+    /// </remarks>
     public async Task ShutdownAsync(CancellationToken ct = default)
     {
         try
@@ -456,6 +462,12 @@ public sealed class Supervisor : IAsyncDisposable
             }
         }
 
+        await ForceStopAsync(ct).ConfigureAwait(false);
+    }
+
+    // Stops the workers still there (their actions cancelled, collectors ended) and waits for them, but never past ct.
+    private async Task ForceStopAsync(CancellationToken ct)
+    {
         WorkerSlot[] remaining;
         lock (_gate)
         {
@@ -463,13 +475,44 @@ public sealed class Supervisor : IAsyncDisposable
             _slots = [];
         }
 
-        Log.ShutdownDeadline(_logger, _options.ShutdownTimeout.TotalMilliseconds, remaining.Length, string.Join(", ", remaining.Select(s => s.Identity.Id)));
-        foreach (WorkerSlot slot in remaining)
+        string ids = string.Join(", ", remaining.Select(s => s.Identity.Id));
+        if (ct.IsCancellationRequested)
         {
-            Store.Remove(slot.Identity.Id);
+            Log.ShutdownCancelled(_logger, remaining.Length, ids);
+        }
+        else
+        {
+            Log.ShutdownDeadline(_logger, _options.ShutdownTimeout.TotalMilliseconds, remaining.Length, ids);
         }
 
-        await Task.WhenAll(remaining.Select(s => s.StopAsync())).ConfigureAwait(false);
+        // Read before the stop, which lets go of the children: what each subtree is running.
+        DateTimeOffset now = _time.GetUtcNow();
+        string[] running = [.. remaining.Select(s => ActionsInFlight(s, now))];
+        var stops = new Task[remaining.Length];
+        for (int i = 0; i < remaining.Length; i++)
+        {
+            Store.Remove(remaining[i].Identity.Id);
+            stops[i] = remaining[i].StopAsync(); // cancels at once; completes when the worker's actions have ended
+        }
+
+        try
+        {
+            await Task.WhenAll(stops).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            string[] abandoned = [.. Enumerable.Range(0, stops.Length).Where(i => !stops[i].IsCompleted).Select(i => running[i])];
+            Log.ShutdownAbandoned(_logger, abandoned.Length, string.Join(", ", abandoned));
+        }
+    }
+
+    // "id (action A)" for each worker of the subtree with an action in flight; the worker's own id if none has.
+    private static string ActionsInFlight(WorkerSlot slot, DateTimeOffset now)
+    {
+        var subtree = new List<WorkerStatus>();
+        slot.AppendStatus(subtree, now);
+        string[] actions = [.. subtree.Where(s => s.ActionInFlight is not null).Select(s => $"{s.Id} (action {s.ActionInFlight})")];
+        return actions.Length > 0 ? string.Join(", ", actions) : slot.Identity.Id;
     }
 
     /// <summary>Shuts down gracefully.</summary>

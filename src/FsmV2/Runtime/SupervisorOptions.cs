@@ -76,20 +76,32 @@ public sealed class SupervisorOptions
     /// <summary>The source of backoff jitter; <see cref="System.Random.Shared"/> when <see langword="null"/>. Seed it to reproduce retry times.</summary>
     public Random? Random { get; set; }
 
-    /// <summary>Checks every option; throws naming the first one that is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is zero, negative or inconsistent.</exception>
+    /// <summary>
+    /// Checks every option; throws naming the first one that is out of range. The durations the runtime waits on —
+    /// <see cref="TickInterval"/>, <see cref="CollectInterval"/>, <see cref="CollectTimeout"/>,
+    /// <see cref="DefaultActionTimeout"/>, <see cref="ShutdownTimeout"/> and the backoff delays — must be at most
+    /// 49.17:02:47.294 (4294967294 ms), the longest interval a timer accepts; <see cref="TickInterval"/> at least
+    /// 1 ms; <see cref="FaultThreshold"/> and <see cref="RestartIntensityOptions.MaxRestarts"/> at most 10000.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is zero, negative, too large or inconsistent.</exception>
     public void Validate()
     {
-        OptionChecks.Positive(TickInterval, nameof(SupervisorOptions), nameof(TickInterval));
-        OptionChecks.Positive(CollectInterval, nameof(SupervisorOptions), nameof(CollectInterval));
-        OptionChecks.Positive(CollectTimeout, nameof(SupervisorOptions), nameof(CollectTimeout));
-        OptionChecks.Positive(StaleAfter, nameof(SupervisorOptions), nameof(StaleAfter));
-        OptionChecks.Positive(DefaultActionTimeout, nameof(SupervisorOptions), nameof(DefaultActionTimeout));
-        OptionChecks.Positive(ShutdownTimeout, nameof(SupervisorOptions), nameof(ShutdownTimeout));
-        OptionChecks.Positive(FaultWindow, nameof(SupervisorOptions), nameof(FaultWindow));
-        OptionChecks.Positive(HeartbeatInterval, nameof(SupervisorOptions), nameof(HeartbeatInterval));
-        OptionChecks.Positive(RestartStabilityWindow, nameof(SupervisorOptions), nameof(RestartStabilityWindow));
-        OptionChecks.AtLeast(FaultThreshold, 1, nameof(SupervisorOptions), nameof(FaultThreshold));
+        const string owner = nameof(SupervisorOptions);
+        OptionChecks.PositiveWait(TickInterval, owner, nameof(TickInterval));
+        if (TickInterval < TimeSpan.FromMilliseconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TickInterval), TickInterval, $"{owner}.{nameof(TickInterval)} ({TickInterval}) must be at least 1 ms, the shortest period a PeriodicTimer accepts.");
+        }
+
+        OptionChecks.PositiveWait(CollectInterval, owner, nameof(CollectInterval));
+        OptionChecks.PositiveWait(CollectTimeout, owner, nameof(CollectTimeout));
+        OptionChecks.Positive(StaleAfter, owner, nameof(StaleAfter));
+        OptionChecks.PositiveWait(DefaultActionTimeout, owner, nameof(DefaultActionTimeout));
+        OptionChecks.PositiveWait(ShutdownTimeout, owner, nameof(ShutdownTimeout));
+        OptionChecks.Positive(FaultWindow, owner, nameof(FaultWindow));
+        OptionChecks.Positive(HeartbeatInterval, owner, nameof(HeartbeatInterval));
+        OptionChecks.Positive(RestartStabilityWindow, owner, nameof(RestartStabilityWindow));
+        OptionChecks.Remembered(FaultThreshold, 1, owner, nameof(FaultThreshold));
 
         ArgumentNullException.ThrowIfNull(Circuit, nameof(Circuit));
         ArgumentNullException.ThrowIfNull(SanityChecks, nameof(SanityChecks));
@@ -98,7 +110,7 @@ public sealed class SupervisorOptions
         RestartIntensity.Validate();
         ActionRetryBackoff?.Validate();
 
-        OptionChecks.AtLeast(ActionHistoryLength, 1, nameof(SupervisorOptions), nameof(ActionHistoryLength));
+        OptionChecks.AtLeast(ActionHistoryLength, 1, owner, nameof(ActionHistoryLength));
 
         if (StaleAfter <= CollectInterval)
         {

@@ -25,16 +25,22 @@ public sealed class BackoffOptions
     /// <summary>How delays are randomised. Default <see cref="JitterMode.Full"/>.</summary>
     public JitterMode Jitter { get; set; } = JitterMode.Full;
 
-    /// <summary>Checks every option; throws naming the first one that is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is negative, infinite or inconsistent.</exception>
+    /// <summary>
+    /// Checks every option; throws naming the first one that is out of range. <see cref="InitialDelay"/> and
+    /// <see cref="MaxDelay"/> must be at most 49.17:02:47.294 (4294967294 ms), the longest interval a timer or
+    /// <c>Task.Delay</c> accepts, so every delay can be waited on.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is negative, too large or inconsistent.</exception>
     public void Validate()
     {
         const string owner = nameof(BackoffOptions);
         OptionChecks.Defined(Kind, owner, nameof(Kind));
         OptionChecks.Defined(Jitter, owner, nameof(Jitter));
         OptionChecks.NotNegative(InitialDelay, owner, nameof(InitialDelay));
+        OptionChecks.AtMostMaxWait(InitialDelay, owner, nameof(InitialDelay));
         OptionChecks.NotNegative(Step, owner, nameof(Step));
         OptionChecks.NotNegative(MaxDelay, owner, nameof(MaxDelay));
+        OptionChecks.AtMostMaxWait(MaxDelay, owner, nameof(MaxDelay)); // so every delay fits a timer or Task.Delay
         if (Kind != BackoffKind.Immediate && InitialDelay == TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(

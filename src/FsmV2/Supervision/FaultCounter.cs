@@ -22,12 +22,12 @@ public sealed class FaultCounter
     }
 
     /// <summary>Creates a counter.</summary>
-    /// <param name="threshold">Faults within <paramref name="window"/> that count as "repeated"; at least 1.</param>
+    /// <param name="threshold">Faults within <paramref name="window"/> that count as "repeated"; from 1 to 10000 (their times are kept).</param>
     /// <param name="window">How far back faults count; positive and finite.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the exception names it.</exception>
     public FaultCounter(int threshold, TimeSpan window)
     {
-        OptionChecks.AtLeast(threshold, 1, nameof(FaultCounter), nameof(threshold));
+        OptionChecks.Remembered(threshold, 1, nameof(FaultCounter), nameof(threshold));
         OptionChecks.Positive(window, nameof(FaultCounter), nameof(window));
         Threshold = threshold;
         Window = window;

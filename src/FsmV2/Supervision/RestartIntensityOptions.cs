@@ -12,11 +12,14 @@ public sealed class RestartIntensityOptions
     /// <summary>How far back restarts count. Default 60 s.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Checks every option; throws naming the first one that is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is negative, zero or infinite.</exception>
+    /// <summary>
+    /// Checks every option; throws naming the first one that is out of range. <see cref="MaxRestarts"/> is at most
+    /// 10000: a parent keeps that many restart times, allocated up front.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is negative, zero, too large or infinite.</exception>
     public void Validate()
     {
-        OptionChecks.AtLeast(MaxRestarts, 0, nameof(RestartIntensityOptions), nameof(MaxRestarts));
+        OptionChecks.Remembered(MaxRestarts, 0, nameof(RestartIntensityOptions), nameof(MaxRestarts));
         OptionChecks.Positive(Window, nameof(RestartIntensityOptions), nameof(Window));
     }
 
