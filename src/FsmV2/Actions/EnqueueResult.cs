@@ -1,7 +1,7 @@
 namespace FsmV2;
 
 /// <summary>What happened to a request to run an action. Enqueueing never blocks and never throws on the hot path.</summary>
-public enum EnqueueResult
+internal enum EnqueueResult
 {
     /// <summary>A pool slot was free: the action is starting.</summary>
     Started,

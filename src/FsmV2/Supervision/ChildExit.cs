@@ -1,7 +1,7 @@
 namespace FsmV2;
 
 /// <summary>Whether a child is running, and if not, how it ended; the input a <see cref="RestartPolicy"/> is applied to.</summary>
-public enum ChildExit
+internal enum ChildExit
 {
     /// <summary>Still running.</summary>
     Running = 0,

@@ -5,4 +5,4 @@ namespace FsmV2;
 /// <param name="Exists">Whether it is present.</param>
 /// <param name="Healthy">Whether it reports itself healthy.</param>
 /// <param name="Circuit">The state of its own circuit.</param>
-public readonly record struct ChildHealth(string Id, bool Exists, bool Healthy, CircuitState Circuit) : IChildHealth;
+internal readonly record struct ChildHealth(string Id, bool Exists, bool Healthy, CircuitState Circuit) : IChildHealth;

@@ -5,7 +5,7 @@ namespace FsmV2;
 /// worker's circuit". A ring buffer of the last <see cref="Threshold"/> fault times, allocated once; recording is
 /// O(1) and allocation-free. Not thread-safe: the tick that sees the faults owns it.
 /// </summary>
-public sealed class FaultCounter
+internal sealed class FaultCounter
 {
     /// <summary>The default threshold: 3 faults.</summary>
     public const int DefaultThreshold = 3;

@@ -12,7 +12,7 @@ namespace FsmV2;
 /// <param name="NextRetryIn">How long until the next probe; zero if one is due or running, or the circuit is isolated.</param>
 /// <param name="Status">Where the outage stands on the way to escalation.</param>
 /// <param name="LastFailureReason">The reason given with the last failure.</param>
-public readonly record struct HeartbeatFields(
+internal readonly record struct HeartbeatFields(
     string Name,
     ErrorScope Scope,
     int Attempt,

@@ -5,7 +5,7 @@ namespace FsmV2;
 /// then at most one per <see cref="Interval"/> (default 10 s) however fast the tick runs. Allocation-free; not
 /// thread-safe (the tick owns it).
 /// </summary>
-public sealed class HeartbeatLimiter
+internal sealed class HeartbeatLimiter
 {
     /// <summary>The default interval: 10 s.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);

@@ -4,7 +4,7 @@ namespace FsmV2;
 /// What the <see cref="InfrastructureHealthChecker"/> reads about one child. Implement it on a struct to pass a
 /// span of children without boxing, or on the child's own class to pass the live objects.
 /// </summary>
-public interface IChildHealth
+internal interface IChildHealth
 {
     /// <summary>The child's id; reported when it is the one that failed.</summary>
     string Id { get; }

@@ -6,7 +6,7 @@ namespace FsmV2;
 /// registration order) so the tick can open its circuit and restart the child that failed. A child whose own
 /// circuit is open or half-open counts as unhealthy. Allocation-free when everything is healthy.
 /// </summary>
-public sealed class InfrastructureHealthChecker
+internal sealed class InfrastructureHealthChecker
 {
     private const string MissingReason = "child does not exist";
     private const string UnhealthyReason = "child reports unhealthy";

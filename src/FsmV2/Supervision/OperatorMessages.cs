@@ -5,7 +5,7 @@ namespace FsmV2;
 /// attempt before escalation, and the escalation itself with runbook steps. Data only — the tick integration
 /// logs them.
 /// </summary>
-public static class OperatorMessages
+internal static class OperatorMessages
 {
     private static readonly IReadOnlyList<string> InfrastructureSteps = Array.AsReadOnly<string>(
     [

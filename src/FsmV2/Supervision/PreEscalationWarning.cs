@@ -11,7 +11,7 @@ namespace FsmV2;
 /// <param name="Downtime">How long the circuit has been open.</param>
 /// <param name="NextRetryIn">How long until the last probe before escalation.</param>
 /// <param name="RunbookSection">Where the operator should read next.</param>
-public readonly record struct PreEscalationWarning(
+internal readonly record struct PreEscalationWarning(
     string Name,
     ErrorScope Scope,
     int Attempt,

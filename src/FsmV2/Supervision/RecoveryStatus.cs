@@ -1,7 +1,7 @@
 namespace FsmV2;
 
 /// <summary>Where an outage stands on the way to escalation, as one word an operator can alert on.</summary>
-public enum RecoveryStatus
+internal enum RecoveryStatus
 {
     /// <summary>The circuit is closed: nothing to recover from.</summary>
     Healthy = 0,

@@ -5,7 +5,7 @@ namespace FsmV2;
 /// allocated once) and refuses the one that would exceed the limit. Time comes from the injected
 /// <see cref="TimeProvider"/>. Not thread-safe: the supervisor's tick owns it.
 /// </summary>
-public sealed class RestartIntensityTracker
+internal sealed class RestartIntensityTracker
 {
     private readonly TimeProvider _time;
     private readonly TimestampWindow _window;

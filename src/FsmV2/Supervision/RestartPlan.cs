@@ -5,7 +5,7 @@ namespace FsmV2;
 /// siblings (in reverse start order), remove Temporary children, restart the listed children (in start order),
 /// or escalate to the parent.
 /// </summary>
-public sealed class RestartPlan
+internal sealed class RestartPlan
 {
     internal RestartPlan(string failedChildId, RestartStrategy strategy, bool escalate, IReadOnlyList<string> toStop, IReadOnlyList<string> toRestart, IReadOnlyList<string> toRemove, string reason)
     {

@@ -9,7 +9,7 @@ namespace FsmV2;
 /// <remarks>
 /// Runs when a child ends, not on every tick, so it allocates its result freely.
 /// </remarks>
-public sealed class RestartPlanner
+internal sealed class RestartPlanner
 {
     private readonly RestartIntensityTracker _intensity;
 

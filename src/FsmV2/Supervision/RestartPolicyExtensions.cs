@@ -1,7 +1,7 @@
 namespace FsmV2;
 
 /// <summary>The decision table of <see cref="RestartPolicy"/>.</summary>
-public static class RestartPolicyExtensions
+internal static class RestartPolicyExtensions
 {
     /// <summary>
     /// Whether a child with <paramref name="policy"/> is started again after <paramref name="exit"/>.

@@ -5,4 +5,4 @@ namespace FsmV2;
 /// <param name="Policy">When it is restarted.</param>
 /// <param name="Exit">Whether it is running, and if not, how it ended.</param>
 /// <param name="StartOrder">Its position in start order (lower started earlier); <see cref="RestartStrategy.RestForOne"/> uses it.</param>
-public readonly record struct SupervisedChild(string Id, RestartPolicy Policy, ChildExit Exit, int StartOrder);
+internal readonly record struct SupervisedChild(string Id, RestartPolicy Policy, ChildExit Exit, int StartOrder);
