@@ -286,6 +286,7 @@ public sealed class Supervisor : IAsyncDisposable
         string why = $"operator: {reason}";
         if (FindRoot(id) is { } root)
         {
+            Log.OperatorRestart(_logger, id, root.Identity.WorkerType, reason);
             root.RequestRestart(why);
             return true;
         }

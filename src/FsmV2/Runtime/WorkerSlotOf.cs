@@ -146,8 +146,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     {
         if (_restartRequest is not null && Interlocked.Exchange(ref _restartRequest, null) is { } reason)
         {
-            Log.OperatorRestart(_logger, Identity.Id, Identity.WorkerType, reason);
-            Restart(reason);
+            Restart(reason); // logged (OperatorRestart) when asked, by Supervisor.RestartWorker
         }
     }
 
