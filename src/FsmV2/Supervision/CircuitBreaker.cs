@@ -200,7 +200,11 @@ public sealed class CircuitBreaker
     /// <summary>
     /// Opens a closed or half-open circuit at once, whatever the failure count, as if the threshold had been
     /// reached; for callers that decide elsewhere that the guarded thing is broken (a <see cref="FaultCounter"/>
-    /// reaching its threshold). An open circuit is left as it is.
+    /// reaching its threshold). The reason and time become the last failure
+    /// (<see cref="CircuitBreakerStatistics.LastFailureReason"/>, <see cref="CircuitBreakerStatistics.LastFailureAt"/>;
+    /// <see cref="CircuitBreakerStatistics.LastException"/> is cleared), but no failure is counted: the failures
+    /// that led to the verdict were counted where they were seen, and a caller that also reported them here must
+    /// not count them twice. An open circuit is left as it is.
     /// </summary>
     /// <param name="reason">Why, for operators.</param>
     public void Trip(string reason)
@@ -214,7 +218,11 @@ public sealed class CircuitBreaker
                 return;
             }
 
-            change = OpenLocked(_time.GetUtcNow(), reason);
+            DateTimeOffset now = _time.GetUtcNow();
+            _lastFailureAt = now;
+            _lastReason = reason;
+            _lastException = null;
+            change = OpenLocked(now, reason);
         }
 
         StateChanged?.Invoke(this, change);

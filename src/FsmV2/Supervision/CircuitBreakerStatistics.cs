@@ -48,13 +48,19 @@ public readonly struct CircuitBreakerStatistics
     /// <summary>Failures since the last success (reset when a success is recorded or an operator closes the circuit).</summary>
     public int ConsecutiveFailures { get; }
 
-    /// <summary>When the last failure was recorded; <see langword="null"/> if none was.</summary>
+    /// <summary>
+    /// When the last failure was recorded or the circuit was last tripped (<see cref="CircuitBreaker.Trip"/>);
+    /// <see langword="null"/> if neither happened.
+    /// </summary>
     public DateTimeOffset? LastFailureAt { get; }
 
-    /// <summary>The reason given with the last failure; <see langword="null"/> if none was.</summary>
+    /// <summary>
+    /// The reason given with the last failure or trip; <see langword="null"/> if neither happened. What the
+    /// heartbeat of an open circuit names as its last failure.
+    /// </summary>
     public string? LastFailureReason { get; }
 
-    /// <summary>The exception of the last failure, when it was recorded with one.</summary>
+    /// <summary>The exception of the last failure, when it was recorded with one (a trip clears it).</summary>
     public Exception? LastException { get; }
 
     /// <summary>How many times the circuit went from closed to open (reopening after a failed probe is not a new trip).</summary>
