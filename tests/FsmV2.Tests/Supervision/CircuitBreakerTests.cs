@@ -304,6 +304,23 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void Statistics_count_the_refusals_of_the_tick_api_but_not_its_successes()
+    {
+        CircuitBreaker breaker = Breaker();
+        breaker.RecordSuccess();
+        breaker.RecordFailure("down");
+        Assert.False(breaker.AllowsWork(Now));
+        Assert.False(breaker.AllowsWork(Now));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(breaker.AllowsWork(Now)); // the probe is not a refusal
+        Assert.False(breaker.AllowsWork(Now)); // half-open, probe out
+        breaker.RecordSuccess();
+
+        CircuitBreakerStatistics stats = breaker.Statistics;
+        Assert.Equal((CircuitState.Closed, 0L, 1L, 3L), (stats.State, stats.SuccessCount, stats.FailureCount, stats.RefusedCount));
+    }
+
+    [Fact]
     public void Statistics_record_failures_trips_and_timings()
     {
         CircuitBreaker breaker = Breaker();
