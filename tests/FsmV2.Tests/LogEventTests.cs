@@ -236,6 +236,26 @@ public class LogEventTests
         Assert.Single(Events(h, "ChildUpdateFailed", 35, LogLevel.Error));
     }
 
+    [Fact]
+    public async Task A_worker_whose_state_throws_three_times_opens_its_fault_circuit_and_the_heartbeat_names_the_reason_it_opened()
+    {
+        await using var h = new Harness(Harness.ExactBackoff(o => o.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(60)));
+        var handle = h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Throw)), new ProbeSpec());
+
+        h.Step(3); // three faults: the third trips the worker's fault circuit
+        h.Step();
+
+        Assert.Equal(CircuitState.Open, handle.Status.Circuit);
+        Exception last = handle.Status.LastFault!;
+        string reason = $"state A threw 3 times within 300 s; last: InvalidOperationException: {last.Message}";
+        FakeLogRecord opened = Assert.Single(Events(h, "CircuitOpened", 40, LogLevel.Warning));
+        Assert.Equal(reason, opened.GetStructuredStateValue("Reason"));
+        FakeLogRecord beat = Assert.Single(Events(h, "CircuitHeartbeat", 42, LogLevel.Warning));
+        Assert.Equal(("p", "Worker", "1"), Fields(beat, "WorkerId", "Scope", "Attempt"));
+        Assert.Equal(reason, beat.GetStructuredStateValue("LastFailure"));
+        Assert.EndsWith($"last failure: {reason}", beat.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The records of event <paramref name="name"/>, in order, each checked for its event id and level.</summary>
     private static FakeLogRecord[] Events(Harness h, string name, int id, LogLevel level)
     {

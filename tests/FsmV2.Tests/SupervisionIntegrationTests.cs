@@ -151,6 +151,67 @@ public class SupervisionIntegrationTests
     }
 
     [Fact]
+    public async Task An_action_guarding_its_call_with_a_breaker_of_its_own_fails_at_once_while_that_circuit_is_open()
+    {
+        await using var h = new Harness();
+        var device = new CircuitBreaker("device-api", new CircuitBreakerOptions { FailureThreshold = 2, Backoff = { Jitter = JitterMode.None } }, h.Time);
+        int calls = 0;
+        bool offline = true;
+        var handle = h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Work), ct => device.ExecuteAsync(
+            _ =>
+            {
+                calls++;
+                return offline ? ValueTask.FromException(new IOException("device offline")) : ValueTask.CompletedTask;
+            },
+            ct).AsTask()), new ProbeSpec());
+
+        for (int run = 0; run < 3; run++) // two failed calls open the device's circuit; the third run is refused
+        {
+            h.Supervisor.Tick();
+            await handle.ActionCompletion.WaitAsync(Ct);
+        }
+
+        Assert.Equal(2, calls);
+        ActionResult refused = handle.RecentActions[^1];
+        Assert.Equal(ActionOutcome.Failed, refused.Outcome);
+        Assert.Equal("device-api", Assert.IsType<CircuitOpenException>(refused.Error).BreakerName);
+        Assert.Equal(CircuitState.Closed, handle.Status.Circuit); // the worker's own circuits are not involved
+        Assert.Equal((2L, 1L), (device.Statistics.FailureCount, device.Statistics.RefusedCount));
+
+        offline = false;
+        h.Time.Advance(TimeSpan.FromSeconds(1)); // the device circuit's backoff: the next run is its probe
+        h.Supervisor.Tick();
+        await handle.ActionCompletion.WaitAsync(Ct);
+
+        Assert.Equal(3, calls);
+        Assert.Equal(ActionOutcome.Succeeded, handle.RecentActions[^1].Outcome);
+        Assert.Equal(CircuitState.Closed, device.State);
+    }
+
+    [Fact]
+    public async Task An_action_that_times_out_while_its_guarded_call_waits_is_not_a_failure_of_that_call()
+    {
+        await using var h = new Harness();
+        var device = new CircuitBreaker("device-api", timeProvider: h.Time); // the default threshold: one failure would open it
+        var waiting = new TaskCompletionSource();
+        var handle = h.Supervisor.AddWorker("p", new ProbeWorker(new ProbeSensor(ProbeCommand.Work), ct => device.ExecuteAsync(
+            async c =>
+            {
+                waiting.TrySetResult();
+                await Task.Delay(Timeout.Infinite, c); // a call without a timeout of its own
+            },
+            ct).AsTask()), new ProbeSpec());
+
+        h.Supervisor.Tick();
+        await waiting.Task.WaitAsync(Ct);
+        h.Time.Advance(TimeSpan.FromSeconds(1)); // the action's timeout cancels its token
+        await handle.ActionCompletion.WaitAsync(Ct);
+
+        Assert.Equal(ActionOutcome.TimedOut, handle.RecentActions[^1].Outcome);
+        Assert.Equal((CircuitState.Closed, 0L, 0L), (device.State, device.Statistics.FailureCount, device.Statistics.SuccessCount));
+    }
+
+    [Fact]
     public async Task A_failed_child_opens_its_parents_infrastructure_circuit_and_is_restarted_at_the_backoff_time()
     {
         await using var h = new Harness(Harness.ExactBackoff());

@@ -10,6 +10,8 @@ public readonly struct CircuitBreakerStatistics
         CircuitState state,
         bool isIsolated,
         long failureCount,
+        long successCount,
+        long refusedCount,
         int consecutiveFailures,
         DateTimeOffset? lastFailureAt,
         string? lastFailureReason,
@@ -24,6 +26,8 @@ public readonly struct CircuitBreakerStatistics
         State = state;
         IsIsolated = isIsolated;
         FailureCount = failureCount;
+        SuccessCount = successCount;
+        RefusedCount = refusedCount;
         ConsecutiveFailures = consecutiveFailures;
         LastFailureAt = lastFailureAt;
         LastFailureReason = lastFailureReason;
@@ -42,19 +46,45 @@ public readonly struct CircuitBreakerStatistics
     /// <summary>Whether an operator isolated the circuit (open, no probes, until <see cref="CircuitBreaker.Close"/>).</summary>
     public bool IsIsolated { get; }
 
-    /// <summary>Every failure recorded since the breaker was created.</summary>
+    /// <summary>
+    /// Every failure recorded since the breaker was created: <see cref="CircuitBreaker.RecordFailure(string)"/> and
+    /// its overloads, and operations run by <c>ExecuteAsync</c> that threw (a caller's cancellation is not one).
+    /// <see cref="CircuitBreaker.Trip"/> counts none.
+    /// </summary>
     public long FailureCount { get; }
+
+    /// <summary>
+    /// Operations run by <c>ExecuteAsync</c> that completed since the breaker was created, in any state (a late
+    /// success while open is counted, though it does not close the circuit). With <see cref="FailureCount"/> and
+    /// <see cref="RefusedCount"/> it accounts for every <c>ExecuteAsync</c> call but those its caller cancelled.
+    /// <see cref="CircuitBreaker.RecordSuccess"/> is not counted: on a closed circuit it stays one volatile read,
+    /// for the tick (an interlocked increment would multiply its cost).
+    /// </summary>
+    public long SuccessCount { get; }
+
+    /// <summary>
+    /// Calls refused since the breaker was created: <see cref="CircuitBreaker.AllowsWork"/> answering
+    /// <see langword="false"/>, which includes every <c>ExecuteAsync</c> call that did not run its operation
+    /// (open, isolated, or half-open with the probe out).
+    /// </summary>
+    public long RefusedCount { get; }
 
     /// <summary>Failures since the last success (reset when a success is recorded or an operator closes the circuit).</summary>
     public int ConsecutiveFailures { get; }
 
-    /// <summary>When the last failure was recorded; <see langword="null"/> if none was.</summary>
+    /// <summary>
+    /// When the last failure was recorded or the circuit was last tripped (<see cref="CircuitBreaker.Trip"/>);
+    /// <see langword="null"/> if neither happened.
+    /// </summary>
     public DateTimeOffset? LastFailureAt { get; }
 
-    /// <summary>The reason given with the last failure; <see langword="null"/> if none was.</summary>
+    /// <summary>
+    /// The reason given with the last failure or trip; <see langword="null"/> if neither happened. What the
+    /// heartbeat of an open circuit names as its last failure.
+    /// </summary>
     public string? LastFailureReason { get; }
 
-    /// <summary>The exception of the last failure, when it was recorded with one.</summary>
+    /// <summary>The exception of the last failure, when it was recorded with one (a trip clears it).</summary>
     public Exception? LastException { get; }
 
     /// <summary>How many times the circuit went from closed to open (reopening after a failed probe is not a new trip).</summary>

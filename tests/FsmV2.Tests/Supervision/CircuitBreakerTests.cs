@@ -265,6 +265,63 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void Trip_records_its_reason_and_time_as_the_last_failure_without_counting_a_failure()
+    {
+        CircuitBreaker breaker = Breaker(Options(threshold: 3));
+        breaker.RecordFailure(new InvalidOperationException("boom"));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        DateTimeOffset trippedAt = Now;
+
+        breaker.Trip("state A threw 3 times within 300 s");
+
+        CircuitBreakerStatistics stats = breaker.Statistics;
+        Assert.Equal(CircuitState.Open, stats.State);
+        Assert.Equal("state A threw 3 times within 300 s", stats.LastFailureReason);
+        Assert.Equal(trippedAt, stats.LastFailureAt);
+        Assert.Null(stats.LastException); // it belonged to the earlier failure, not to the trip
+        Assert.Equal(1, stats.FailureCount); // the failure reported before; the trip is a verdict, not another failure
+        Assert.Equal(1, stats.ConsecutiveFailures);
+        Assert.Equal("state A threw 3 times within 300 s", OperatorMessages.Heartbeat("p", ErrorScope.Worker, stats, Now).LastFailureReason);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        breaker.Trip("ignored while open");
+        Assert.Equal(("state A threw 3 times within 300 s", trippedAt), (breaker.Statistics.LastFailureReason, breaker.Statistics.LastFailureAt));
+    }
+
+    [Fact]
+    public void Tripping_a_half_open_circuit_fails_the_probe_and_names_the_trip_as_the_last_failure()
+    {
+        CircuitBreaker breaker = Breaker();
+        breaker.RecordFailure("down");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(breaker.AllowsWork(Now));
+
+        breaker.Trip("restart intensity of its children exceeded");
+
+        CircuitBreakerStatistics stats = breaker.Statistics;
+        Assert.Equal((CircuitState.Open, 2, 1L), (stats.State, stats.Attempt, stats.FailureCount));
+        Assert.Equal("restart intensity of its children exceeded", stats.LastFailureReason);
+        Assert.Equal(Now, stats.LastFailureAt);
+    }
+
+    [Fact]
+    public void Statistics_count_the_refusals_of_the_tick_api_but_not_its_successes()
+    {
+        CircuitBreaker breaker = Breaker();
+        breaker.RecordSuccess();
+        breaker.RecordFailure("down");
+        Assert.False(breaker.AllowsWork(Now));
+        Assert.False(breaker.AllowsWork(Now));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(breaker.AllowsWork(Now)); // the probe is not a refusal
+        Assert.False(breaker.AllowsWork(Now)); // half-open, probe out
+        breaker.RecordSuccess();
+
+        CircuitBreakerStatistics stats = breaker.Statistics;
+        Assert.Equal((CircuitState.Closed, 0L, 1L, 3L), (stats.State, stats.SuccessCount, stats.FailureCount, stats.RefusedCount));
+    }
+
+    [Fact]
     public void Statistics_record_failures_trips_and_timings()
     {
         CircuitBreaker breaker = Breaker();
