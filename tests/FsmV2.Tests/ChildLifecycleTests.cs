@@ -386,7 +386,7 @@ public class ChildLifecycleTests
 
     // --- 7. Heartbeats name the failure ------------------------------------------------------------------------
 
-    [Fact(Skip = "Fails until CircuitBreaker.Trip records its reason as LastFailureReason (fixed in parallel); the heartbeat then reads 'last failure: unknown'.")]
+    [Fact]
     public async Task A_worker_scope_heartbeat_names_the_last_failure_reason()
     {
         await using var h = new Harness(Harness.ExactBackoff(o => o.Circuit.Backoff.InitialDelay = TimeSpan.FromSeconds(60)));

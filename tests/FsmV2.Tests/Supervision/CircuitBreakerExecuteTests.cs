@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using static FsmV2.TestKit.TestClock;
 using static FsmV2.Tests.Supervision.SupervisionTestKit;
 
 namespace FsmV2.Tests.Supervision;
