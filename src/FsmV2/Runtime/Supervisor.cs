@@ -143,15 +143,22 @@ public sealed class Supervisor : IAsyncDisposable
         return all;
     }
 
-    /// <summary>Totals over every worker and child: supervised, running, failed (circuit not closed) and restarts.</summary>
+    /// <summary>
+    /// Totals over every worker and child: supervised, running, failed (a circuit not closed, or a child without a live
+    /// instance: failed, waiting to restart or unstartable) and restarts. Safe from any thread.
+    /// </summary>
     public SupervisionTotals GetTotals() => Totals(GetStatus());
 
     private static SupervisionTotals Totals(IReadOnlyList<WorkerStatus> all) =>
         new(
             all.Count,
-            all.Count(s => s.Phase is LifecyclePhase.RunningHealthy or LifecyclePhase.RunningDegraded),
-            all.Count(s => s.Circuit != CircuitState.Closed),
+            all.Count(s => s.Phase is LifecyclePhase.RunningHealthy or LifecyclePhase.RunningDegraded && !IsDown(s)),
+            all.Count(s => s.Circuit != CircuitState.Closed || IsDown(s)),
             all.Sum(s => s.RestartCount));
+
+    // A child without a live instance: failed and not restarted, waiting to restart, or not creatable.
+    private static bool IsDown(WorkerStatus s) =>
+        s.Lifecycle is ChildLifecycleState.Failed or ChildLifecycleState.WaitingToRestart or ChildLifecycleState.Unstartable;
 
     /// <summary>
     /// The supervision tree as text, one worker per line, indented by depth: id, type, state and phase, circuit,
