@@ -15,7 +15,7 @@ internal sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOp
             options.Validate();
             return ValidateOptionsResult.Success;
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (ArgumentException ex) // out of range or missing
         {
             // The message already names the option ("SupervisorOptions.TickInterval must be ...").
             return ValidateOptionsResult.Fail($"{ex.ParamName}: {ex.Message}");

@@ -117,6 +117,15 @@ public class HostingTests
     }
 
     [Fact]
+    public async Task A_missing_option_object_from_the_delegate_is_rejected_at_start_naming_the_option()
+    {
+        using IHost host = BuildHost(TestClock.Clock(), s => s.AddFsmV2(o => o.Circuit = null!));
+
+        OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
+        Assert.Contains("SupervisorOptions.Circuit must not be null", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_system_clock_is_registered_when_none_is_and_the_supervisor_is_a_singleton()
     {
         using IHost host = BuildHost(time: null);

@@ -103,9 +103,9 @@ public sealed class SupervisorOptions
         OptionChecks.Positive(RestartStabilityWindow, owner, nameof(RestartStabilityWindow));
         OptionChecks.Remembered(FaultThreshold, 1, owner, nameof(FaultThreshold));
 
-        ArgumentNullException.ThrowIfNull(Circuit, nameof(Circuit));
-        ArgumentNullException.ThrowIfNull(SanityChecks, nameof(SanityChecks));
-        ArgumentNullException.ThrowIfNull(RestartIntensity, nameof(RestartIntensity));
+        OptionChecks.NotNull(Circuit, owner, nameof(Circuit));
+        OptionChecks.NotNull(SanityChecks, owner, nameof(SanityChecks));
+        OptionChecks.NotNull(RestartIntensity, owner, nameof(RestartIntensity));
         Circuit.Validate();
         RestartIntensity.Validate();
         ActionRetryBackoff?.Validate();

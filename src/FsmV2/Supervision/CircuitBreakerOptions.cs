@@ -36,7 +36,7 @@ public sealed class CircuitBreakerOptions
         OptionChecks.AtLeast(FailureThreshold, 1, owner, nameof(FailureThreshold));
         OptionChecks.AtLeast(MaxAttempts, 1, owner, nameof(MaxAttempts));
         OptionChecks.Positive(StuckOpenAfter, owner, nameof(StuckOpenAfter));
-        ArgumentNullException.ThrowIfNull(Backoff, nameof(Backoff));
+        OptionChecks.NotNull(Backoff, owner, nameof(Backoff));
         Backoff.Validate();
     }
 

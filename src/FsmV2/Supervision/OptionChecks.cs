@@ -62,6 +62,15 @@ internal static class OptionChecks
         }
     }
 
+    /// <summary>Throws naming the option when <paramref name="value"/> is <see langword="null"/>.</summary>
+    public static void NotNull([System.Diagnostics.CodeAnalysis.NotNull] object? value, string owner, string name)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(name, $"{owner}.{name} must not be null.");
+        }
+    }
+
     public static void Defined<TEnum>(TEnum value, string owner, string name)
         where TEnum : struct, Enum
     {

@@ -178,6 +178,26 @@ public sealed class OptionsValidationTests
         var options = new CircuitBreakerOptions { Backoff = null! };
         ArgumentNullException ex = Assert.Throws<ArgumentNullException>(() => new CircuitBreaker("x", options));
         Assert.Equal("Backoff", ex.ParamName);
+        Assert.StartsWith("CircuitBreakerOptions.Backoff must not be null.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Circuit")]
+    [InlineData("SanityChecks")]
+    [InlineData("RestartIntensity")]
+    public void A_missing_supervisor_option_is_rejected_naming_it(string option)
+    {
+        SupervisorOptions options = new();
+        switch (option)
+        {
+            case "Circuit": options.Circuit = null!; break;
+            case "SanityChecks": options.SanityChecks = null!; break;
+            default: options.RestartIntensity = null!; break;
+        }
+
+        ArgumentNullException ex = Assert.Throws<ArgumentNullException>(options.Validate);
+        Assert.Equal(option, ex.ParamName);
+        Assert.StartsWith($"SupervisorOptions.{option} must not be null.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
