@@ -360,9 +360,7 @@ public sealed class Supervisor : IAsyncDisposable
 
         try
         {
-            await (ReferenceEquals(_time, TimeProvider.System)
-                ? TickThread.Start(_time, _options.TickInterval, TickGuarded, ct)
-                : TickOnTimerAsync(ct)).ConfigureAwait(false);
+            await TickUntilCancelled(TickGuarded, ct).ConfigureAwait(false);
             await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
@@ -371,15 +369,19 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
-    // Deterministic under a fake clock: its Advance fires the timer, and the tick runs inline.
-    private async Task TickOnTimerAsync(CancellationToken ct)
+    // On the real clock a dedicated thread (actions that block pool threads cannot starve it); on any other clock its
+    // timer, deterministic under a fake clock: its Advance fires the timer, and the tick runs inline.
+    private Task TickUntilCancelled(Action tick, CancellationToken ct) =>
+        ReferenceEquals(_time, TimeProvider.System) ? TickThread.Start(_time, _options.TickInterval, tick, ct) : TickOnTimerAsync(tick, ct);
+
+    private async Task TickOnTimerAsync(Action tick, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_options.TickInterval, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
-                TickGuarded();
+                tick();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -443,34 +445,33 @@ public sealed class Supervisor : IAsyncDisposable
             slot.RequestShutdown(cancelAction: false); // in-flight actions drain until the deadline
         }
 
-        DateTimeOffset deadline = _time.GetUtcNow() + _options.ShutdownTimeout;
-        using (var timer = new PeriodicTimer(_options.TickInterval, _time))
+        await DrainAsync(_time.GetUtcNow() + _options.ShutdownTimeout, ct).ConfigureAwait(false);
+        if (_slots.Length == 0)
         {
-            try
-            {
-                while (true)
-                {
-                    Tick();
-                    if (_slots.Length == 0)
-                    {
-                        return;
-                    }
-
-                    if (_time.GetUtcNow() >= deadline)
-                    {
-                        break;
-                    }
-
-                    await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                // Stop waiting: force the rest.
-            }
+            return; // every worker left in time
         }
 
         await ForceStopAsync(ct).ConfigureAwait(false);
+    }
+
+    // Ticks (on the same loop as RunAsync) until every worker has left, the deadline has passed or ct is cancelled.
+    private async Task DrainAsync(DateTimeOffset deadline, CancellationToken ct)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void TickUntilDone()
+        {
+            TickGuarded();
+            if (_slots.Length == 0 || _time.GetUtcNow() >= deadline)
+            {
+                done.Cancel();
+            }
+        }
+
+        TickUntilDone();
+        if (!done.IsCancellationRequested)
+        {
+            await TickUntilCancelled(TickUntilDone, done.Token).ConfigureAwait(false);
+        }
     }
 
     // Stops the workers still there (their actions cancelled, collectors ended) and waits for them, but never past ct.
