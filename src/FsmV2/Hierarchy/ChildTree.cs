@@ -18,6 +18,7 @@ internal sealed class ChildTree
     private readonly Dictionary<string, ChildLifecycle> _byName = new(StringComparer.Ordinal);
     private readonly HashSet<string> _exited = new(StringComparer.Ordinal);
     private readonly List<SupervisedChild> _plan = [];
+    private readonly List<ChildLifecycle> _added = [];
     private volatile ChildLifecycle[] _published = [];
     private VariableBundle? _inherited;
     private ChildHealth[] _health = [];
@@ -100,6 +101,12 @@ internal sealed class ChildTree
             }
         }
 
+        if (_added.Count > 0)
+        {
+            Publish([.. _published, .. _added]); // once per reconcile, however many children it adds
+            _added.Clear();
+        }
+
         if (_exited.Count > 0)
         {
             ForgetExitedNoLongerListed(specs);
@@ -121,7 +128,7 @@ internal sealed class ChildTree
         {
             var child = new ChildLifecycle(_context, _parent, spec, now) { Wanted = true, Inherited = _inherited! };
             _byName.Add(spec.Name, child);
-            Publish([.. _published, child]);
+            _added.Add(child);
             child.Start(now, "added");
             if (child.Slot is { } slot)
             {

@@ -161,3 +161,71 @@ public sealed partial class PickyCellWorker : NodeBase, IWorker<NodeSpec, NodeSt
     static Next Holding(in Snapshot<NodeSpec, NodeStatus> s)
         => s.ShutdownRequested ? Remove("shutdown requested") : Stay("holding");
 }
+
+// Moved here so the file compiles on its own (WorkerFilesTests): it builds on the tree workers above.
+/// <summary>
+/// A leaf whose action ignores its cancellation token: it runs until the test completes <c>release</c>, whatever the
+/// supervisor asks. <c>started</c> completes when the action runs.
+/// </summary>
+[Worker, ChildOf(typeof(LineWorker))]
+public sealed partial class DeafCellWorker(Task release, TaskCompletionSource started) : NodeBase, IWorker<NodeSpec, NodeStatus>
+{
+    [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Working(in Snapshot<NodeSpec, NodeStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Do(Act.Hold, "holding");
+
+    [Action(TimeoutMs = 1_000)]
+    async Task Hold(CancellationToken ct)
+    {
+        started.TrySetResult();
+        await release; // ignores ct on purpose
+    }
+}
+
+// Moved here so the file compiles on its own (WorkerFilesTests): it builds on the tree workers above.
+/// <summary>
+/// A leaf whose state throws on every decision while <c>crashes</c> says so (read by its collector, so a restarted
+/// instance sees the test's current choice at once): a crash loop on demand.
+/// </summary>
+[Worker, ChildOf(typeof(LineWorker))]
+public sealed partial class CrashingCellWorker : IWorker<NodeSpec, NodeStatus>
+{
+    private static readonly NodeStatus Fine = new(true);
+    private static readonly NodeStatus Broken = new(false);
+    private readonly Func<bool> _crashes;
+
+    public CrashingCellWorker(Func<bool> crashes) => _crashes = crashes;
+
+    public ValueTask<NodeStatus> CollectAsync(NodeSpec desired, CancellationToken ct) => ValueTask.FromResult(_crashes() ? Broken : Fine);
+
+    [State(Initial = true, Terminal = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Working(in Snapshot<NodeSpec, NodeStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested")
+         : s.Observed.Healthy ? Stay("working")
+         : throw new InvalidOperationException("cell crashed");
+}
+
+/// <summary>A leaf whose collector, once <see cref="Silent"/>, never answers again: its observation goes stale.</summary>
+[Worker, ChildOf(typeof(LineWorker))]
+public sealed partial class SilentCellWorker : IWorker<NodeSpec, NodeStatus>
+{
+    private static readonly NodeStatus Fine = new(true);
+    private readonly TaskCompletionSource<NodeStatus> _never = new();
+
+    public bool Silent { get; set; }
+
+    public ValueTask<NodeStatus> CollectAsync(NodeSpec desired, CancellationToken ct) =>
+        Silent ? new ValueTask<NodeStatus>(_never.Task) : ValueTask.FromResult(Fine);
+
+    [State(Initial = true)]
+    [TransitionsTo(nameof(Running))]
+    static Next Stopped(in Snapshot<NodeSpec, NodeStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested")
+         : !s.StopRequested ? Goto(State.Running, "asked to run")
+         : Stay("desired: stopped");
+
+    [State]
+    [TransitionsTo(nameof(Stopped))]
+    static Next Running(in Snapshot<NodeSpec, NodeStatus> s)
+        => s.ShutdownRequested || s.StopRequested ? Goto(State.Stopped, "stop requested") : Stay("running");
+}
