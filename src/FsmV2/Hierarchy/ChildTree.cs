@@ -22,7 +22,7 @@ internal sealed class ChildTree
     private volatile ChildLifecycle[] _published = [];
     private VariableBundle? _inherited;
     private ChildHealth[] _health = [];
-    private RestartIntensityTracker? _intensity;
+    private RestartPlanner? _planner;
     private long _version = -1;
     private bool _dirty;
     private int _wanted;
@@ -468,9 +468,9 @@ internal sealed class ChildTree
             _plan.Add(new SupervisedChild(c.Id, c.Spec.Policy, exit, i));
         }
 
-        RestartPlan plan = RestartPlanner.Plan(strategy, _plan, failed.Id);
-        _intensity ??= new RestartIntensityTracker(_context.Options.RestartIntensity, _context.Time);
-        if (plan.ToRestart.Count > 0 && !_intensity.TryRecordRestart())
+        _planner ??= new RestartPlanner(_context.Options.RestartIntensity, _context.Time); // this parent's intensity window
+        RestartPlan plan = _planner.PlanAndCount(strategy, _plan, failed.Id);
+        if (plan.Escalate)
         {
             RestartIntensityOptions limit = _context.Options.RestartIntensity;
             Log.RestartIntensityExceeded(_context.Logger, _parent.Id, $"more than {limit.MaxRestarts} restarts within {limit.Window.TotalSeconds:0} s");

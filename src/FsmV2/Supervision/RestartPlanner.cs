@@ -4,7 +4,7 @@ namespace FsmV2;
 /// Decides which children to restart after one ended: the failed child's <see cref="RestartPolicy"/> says
 /// whether anything happens, the <see cref="RestartStrategy"/> says which siblings go with it, and a
 /// <see cref="RestartIntensityTracker"/> says when restarting has stopped helping and the failure must be
-/// escalated. <see cref="Plan(RestartStrategy, IReadOnlyList{SupervisedChild}, string)"/> is the pure part.
+/// escalated (<see cref="PlanAndCount"/>). <see cref="Plan(RestartStrategy, IReadOnlyList{SupervisedChild}, string)"/> is the pure part.
 /// </summary>
 /// <remarks>
 /// Runs when a child ends, not on every tick, so it allocates its result freely.
@@ -13,20 +13,12 @@ internal sealed class RestartPlanner
 {
     private readonly RestartIntensityTracker _intensity;
 
-    /// <summary>Creates a planner for one supervisor.</summary>
-    /// <param name="strategy">Which siblings restart together.</param>
+    /// <summary>Creates the planner of one parent: its children's restarts count against one intensity window.</summary>
     /// <param name="intensity">The restart limit; defaults (3 in 60 s) when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock of the intensity window; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="strategy"/> is undefined, or an intensity option is out of range.</exception>
-    public RestartPlanner(RestartStrategy strategy = RestartStrategy.OneForOne, RestartIntensityOptions? intensity = null, TimeProvider? timeProvider = null)
-    {
-        OptionChecks.Defined(strategy, nameof(RestartPlanner), nameof(strategy));
-        Strategy = strategy;
+    /// <exception cref="ArgumentOutOfRangeException">An intensity option is out of range.</exception>
+    public RestartPlanner(RestartIntensityOptions? intensity = null, TimeProvider? timeProvider = null) =>
         _intensity = new RestartIntensityTracker(intensity, timeProvider);
-    }
-
-    /// <summary>Which siblings restart together.</summary>
-    public RestartStrategy Strategy { get; }
 
     /// <summary>The restart-intensity window this planner counts in.</summary>
     public RestartIntensityTracker Intensity => _intensity;
@@ -36,12 +28,13 @@ internal sealed class RestartPlanner
     /// if it restarts anything. When the intensity is exceeded the plan escalates instead: nothing is restarted
     /// and every running child is stopped.
     /// </summary>
+    /// <param name="strategy">Which siblings go with the failed child (the parent's, which its desired state may change).</param>
     /// <param name="children">Every child of the supervisor, in any order (sorted by start order here).</param>
     /// <param name="failedChildId">The child that ended; its <see cref="SupervisedChild.Exit"/> must not be <see cref="ChildExit.Running"/>.</param>
     /// <exception cref="ArgumentException">The failed child is not among <paramref name="children"/>, or is still running.</exception>
-    public RestartPlan Plan(IReadOnlyList<SupervisedChild> children, string failedChildId)
+    public RestartPlan PlanAndCount(RestartStrategy strategy, IReadOnlyList<SupervisedChild> children, string failedChildId)
     {
-        RestartPlan plan = Plan(Strategy, children, failedChildId);
+        RestartPlan plan = Plan(strategy, children, failedChildId);
         if (plan.ToRestart.Count == 0 || _intensity.TryRecordRestart())
         {
             return plan;
@@ -60,7 +53,7 @@ internal sealed class RestartPlanner
         RestartIntensityOptions limit = _intensity.Options;
         return new RestartPlan(
             failedChildId,
-            Strategy,
+            strategy,
             escalate: true,
             stop,
             [],

@@ -208,7 +208,7 @@ public sealed class OptionsValidationTests
         Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => new FaultCounter(0, TimeSpan.FromMinutes(5))).ParamName);
         Assert.Equal("window", Assert.Throws<ArgumentOutOfRangeException>(() => new FaultCounter(3, TimeSpan.Zero)).ParamName);
         Assert.Equal("interval", Assert.Throws<ArgumentOutOfRangeException>(() => new HeartbeatLimiter(TimeSpan.FromSeconds(-10))).ParamName);
-        Assert.Equal("strategy", Assert.Throws<ArgumentOutOfRangeException>(() => new RestartPlanner((RestartStrategy)7)).ParamName);
+        Assert.Equal("strategy", Assert.Throws<ArgumentOutOfRangeException>(() => RestartPlanner.Plan((RestartStrategy)7, [], "a")).ParamName);
     }
 
     [Fact]

@@ -135,18 +135,18 @@ public sealed class RestartPlannerTests
     public void Exceeding_the_restart_intensity_escalates_instead_of_restarting()
     {
         FakeTimeProvider time = Clock();
-        var planner = new RestartPlanner(RestartStrategy.OneForOne, new RestartIntensityOptions { MaxRestarts = 3, Window = TimeSpan.FromSeconds(60) }, time);
+        var planner = new RestartPlanner(new RestartIntensityOptions { MaxRestarts = 3, Window = TimeSpan.FromSeconds(60) }, time);
         SupervisedChild[] children = Children("a", ChildExit.Abnormal);
 
         for (int i = 0; i < 3; i++)
         {
-            RestartPlan ok = planner.Plan(children, "a");
+            RestartPlan ok = planner.PlanAndCount(RestartStrategy.OneForOne, children, "a");
             Assert.False(ok.Escalate);
             Assert.Equal("a", Join(ok.ToRestart));
             time.Advance(TimeSpan.FromSeconds(10));
         }
 
-        RestartPlan escalate = planner.Plan(children, "a");
+        RestartPlan escalate = planner.PlanAndCount(RestartStrategy.OneForOne, children, "a");
         Assert.True(escalate.Escalate);
         Assert.Empty(escalate.ToRestart);
         Assert.Equal("d,c,b", Join(escalate.ToStop));
@@ -155,28 +155,28 @@ public sealed class RestartPlannerTests
 
         // Once the first restart is a minute old, one more is allowed.
         time.Advance(TimeSpan.FromSeconds(30));
-        Assert.False(planner.Plan(children, "a").Escalate);
+        Assert.False(planner.PlanAndCount(RestartStrategy.OneForOne, children, "a").Escalate);
     }
 
     [Fact]
     public void Plans_that_restart_nothing_do_not_count_against_the_intensity()
     {
-        var planner = new RestartPlanner(RestartStrategy.OneForAll, new RestartIntensityOptions { MaxRestarts = 1 }, Clock());
+        var planner = new RestartPlanner(new RestartIntensityOptions { MaxRestarts = 1 }, Clock());
         for (int i = 0; i < 5; i++)
         {
-            Assert.True(planner.Plan(Children("c", ChildExit.Abnormal), "c").ToRemove.Count == 1);
-            Assert.True(planner.Plan(Children("b", ChildExit.Normal), "b").IsNoOp);
+            Assert.True(planner.PlanAndCount(RestartStrategy.OneForAll, Children("c", ChildExit.Abnormal), "c").ToRemove.Count == 1);
+            Assert.True(planner.PlanAndCount(RestartStrategy.OneForAll, Children("b", ChildExit.Normal), "b").IsNoOp);
         }
 
-        Assert.False(planner.Plan(Children("a", ChildExit.Abnormal), "a").Escalate);
-        Assert.True(planner.Plan(Children("a", ChildExit.Abnormal), "a").Escalate);
+        Assert.False(planner.PlanAndCount(RestartStrategy.OneForAll, Children("a", ChildExit.Abnormal), "a").Escalate);
+        Assert.True(planner.PlanAndCount(RestartStrategy.OneForAll, Children("a", ChildExit.Abnormal), "a").Escalate);
     }
 
     [Fact]
     public void Zero_max_restarts_escalates_the_first_failure()
     {
-        var planner = new RestartPlanner(RestartStrategy.OneForOne, new RestartIntensityOptions { MaxRestarts = 0 }, Clock());
-        Assert.True(planner.Plan(Children("a", ChildExit.Abnormal), "a").Escalate);
+        var planner = new RestartPlanner(new RestartIntensityOptions { MaxRestarts = 0 }, Clock());
+        Assert.True(planner.PlanAndCount(RestartStrategy.OneForOne, Children("a", ChildExit.Abnormal), "a").Escalate);
     }
 
     [Fact]
