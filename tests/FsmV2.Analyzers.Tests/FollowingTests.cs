@@ -75,7 +75,7 @@ public class FollowingTests
     [Fact]
     public Task AStateWhoseFirstStatementIsATryIsJudgedInsideIt() => AnalyzerAsync<StateMethodAnalyzer>(Worker("""
             [State(Initial = true)]
-            [TransitionsTo(nameof(Other))]
+            [TransitionsTo(nameof(Other), nameof(Nested))]
             static Next Idle(in Snapshot<int, int> s)
             {
                 try
@@ -92,6 +92,21 @@ public class FollowingTests
                 }
 
                 return Stay("small");
+            }
+
+            [State]
+            [TransitionsTo(nameof(Idle))]
+            static Next Nested(in Snapshot<int, int> s)
+            {
+                {
+                    int observed = s.Observed;
+                    if ({|FSMV008:observed > 3|})
+                    {
+                        return Goto(State.Idle, "nested block");
+                    }
+                }
+
+                return s.ShutdownRequested ? Remove("shutdown") : Stay("small");
             }
 
             [State]
@@ -194,11 +209,17 @@ public class FollowingTests
                     4 => Fail(s, {|FSMV001:State.Running|}),
                     5 => Fail(to: (((State.Starting))), s: s),
                     6 => Retry(s, jammed ? {|FSMV001:State.Running|} : State.Starting),
+                    8 => Again(s, {|FSMV001:State.Running|}, 3),
+                    9 => Goto(Fallback, "a field: not judged"),
                     _ => Goto((State)s.Observed, "computed at run time: not judged"),
                 };
             }
 
             static Next Retry(in Snapshot<int, int> s, State then) => Fail(s, then);
+
+            static Next Again(in Snapshot<int, int> s, State to, int n) => n > 0 ? Again(s, to, n - 1) : Goto(to, "recursive");
+
+            static readonly State Fallback = State.Running;
 
         """ + StartingAndRunning));
 
@@ -210,6 +231,8 @@ public class FollowingTests
                 static Next Stopped(in Snapshot<int, int> s)
                     => s.ShutdownRequested ? Remove("shutdown")
                      : s.Desired > 3 ? Elsewhere(s)
+                     : s.Desired > 2 ? Moves.Jam(s)
+                     : s.Desired > 1 ? Stay($"{{|FSMV007:s.Observed.Noisy()|}}")
                      : Stay($"{{|FSMV007:Tools.One(s.Observed)|}} {Tools.Pure(s.Observed)} {{|FSMV007:Log(s.Observed)|}}");
 
             """ + StartingAndRunning),
@@ -222,6 +245,11 @@ public class FollowingTests
                     static Next Elsewhere(in Snapshot<int, int> s) => Goto({|FSMV001:State.Running|}, "from another file");
 
                     static int Log(int x) { Tools.History.Add(x); return x; }
+
+                    static class Moves
+                    {
+                        public static Next Jam(in Snapshot<int, int> s) => Goto({|FSMV001:State.Running|}, "from a nested static class");
+                    }
                 }
                 """),
             ("Tools.cs", """
@@ -237,6 +265,8 @@ public class FollowingTests
                     static int Four(int x) => Five(x) + 1;
                     static int Five(int x) => Six(x) + 1;
                     static int Six(int x) => x + Environment.TickCount;
+
+                    public static int Noisy(this int x) { Console.WriteLine(x); return x; }
 
                     public static int Pure(int x) => x <= 0 ? 0 : Pure(x - 1) + Even(x);
                     static int Even(int x) => x <= 0 ? 1 : Pure(x - 1);
