@@ -229,7 +229,7 @@ internal sealed class WorkerSymbols
     /// The method whose body is followed when <paramref name="called"/> is called from code of
     /// <paramref name="worker"/>: any ordinary method of the worker (in any of its partial files) that is not a state,
     /// and any static method (extension methods included) declared in source of this compilation; otherwise null
-    /// (a library, an abstract or interface method, a state, a lambda).
+    /// (a library, an abstract or interface method, a state, a lambda, the generated <c>Goto</c>/<c>Stay</c>/<c>Do</c>/<c>Remove</c>/<c>Restart</c>).
     /// </summary>
     public IMethodSymbol? FollowedHelper(IMethodSymbol? called, INamedTypeSymbol worker)
     {
@@ -242,9 +242,10 @@ internal sealed class WorkerSymbols
         if (method.MethodKind != MethodKind.Ordinary || method.IsAbstract || method.DeclaringSyntaxReferences.IsEmpty ||
             !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, Compilation.Assembly) ||
             !(method.IsStatic || SymbolEqualityComparer.Default.Equals(method.ContainingType, worker)) ||
-            Find(method.GetAttributes(), State) is not null)
+            Find(method.GetAttributes(), State) is not null ||
+            (SymbolEqualityComparer.Default.Equals(method.ContainingType, worker) && method.Name is "Goto" or "Stay" or "Do" or "Remove" or "Restart"))
         {
-            return null;
+            return null; // the generated Goto/Stay/Do/Remove/Restart only build a Next: nothing to follow
         }
 
         return method;

@@ -166,6 +166,8 @@ public class FollowingTests
     public Task BlockingWaitsClocksAndCountersAreImpure() => AnalyzerAsync<StateMethodAnalyzer>(Worker("""
             static readonly Task<int> Pending = Task.FromResult(1);
             static readonly SemaphoreSlim Gate = new(1);
+            static readonly ManualResetEvent Signal = new(false);
+            static readonly Thread Runner = new(() => { });
 
             [State(Initial = true, Terminal = true)]
             static Next Idle(in Snapshot<int, int> s)
@@ -174,12 +176,17 @@ public class FollowingTests
                 int b = {|FSMV007:Pending.Result|};
                 {|FSMV007:Pending.Wait()|};
                 {|FSMV007:Gate.Wait()|};
+                bool signalled = {|FSMV007:Signal.WaitOne(1)|};
+                {|FSMV007:Task.WaitAll(Pending)|};
+                int first = {|FSMV007:Task.WaitAny(Pending)|};
+                {|FSMV007:Runner.Join()|};
+                DateTime today = {|FSMV007:DateTime.Today|};
                 long t = {|FSMV007:Environment.TickCount64|} + {|FSMV007:Environment.TickCount|};
                 long ts = {|FSMV007:System.Diagnostics.Stopwatch.GetTimestamp()|};
                 DateTimeOffset now = {|FSMV007:DateTimeOffset.Now|};
                 DateTimeOffset utc = {|FSMV007:TimeProvider.System.GetUtcNow()|};
                 int r = {|FSMV007:System.Security.Cryptography.RandomNumberGenerator.GetInt32(3)|};
-                return Stay($"{a} {b} {t} {ts} {now} {utc} {r}");
+                return Stay($"{a} {b} {t} {ts} {now} {utc} {r} {signalled} {first} {today}");
             }
         """));
 
