@@ -12,14 +12,29 @@ namespace FsmV2.Analyzers;
 /// </summary>
 internal sealed class TransitionFlow
 {
-    public TransitionFlow(ImmutableArray<(IFieldSymbol Target, Location Where)> targets, ImmutableArray<int> parameters, ImmutableArray<Location> stays)
+    public TransitionFlow(
+        ImmutableArray<(IFieldSymbol Target, Location Where)> targets,
+        ImmutableArray<int> parameters,
+        ImmutableArray<Location> stays,
+        ImmutableArray<(IFieldSymbol Target, Location Where)> returnedTargets,
+        ImmutableArray<int> returnedParameters)
     {
         Targets = targets;
         Parameters = parameters;
         Stays = stays;
+        ReturnedTargets = returnedTargets;
+        ReturnedParameters = returnedParameters;
     }
 
-    public static TransitionFlow Empty { get; } = new(ImmutableArray<(IFieldSymbol, Location)>.Empty, ImmutableArray<int>.Empty, ImmutableArray<Location>.Empty);
+    public static TransitionFlow Empty { get; } = new(
+        ImmutableArray<(IFieldSymbol, Location)>.Empty, ImmutableArray<int>.Empty, ImmutableArray<Location>.Empty,
+        ImmutableArray<(IFieldSymbol, Location)>.Empty, ImmutableArray<int>.Empty);
+
+    /// <summary>For a method that returns a <c>State</c>: the constants it can return (each where it is written).</summary>
+    public ImmutableArray<(IFieldSymbol Target, Location Where)> ReturnedTargets { get; }
+
+    /// <summary>For a method that returns a <c>State</c>: the ordinals of the parameters it can return.</summary>
+    public ImmutableArray<int> ReturnedParameters { get; }
 
     public ImmutableArray<(IFieldSymbol Target, Location Where)> Targets { get; }
 
@@ -32,9 +47,10 @@ internal sealed class TransitionFlow
 /// <summary>
 /// FSMV001 and FSMV009 over a state and every helper it reaches (<see cref="WorkerSymbols.FollowedHelper"/>), to
 /// any depth. A Goto target is followed through parentheses, conditional (<c>c ? State.A : State.B</c>) and switch
-/// expressions (every arm), locals (every value assigned to them in the method) and parameters of helpers (each
-/// call site's argument, judged the same way in the caller). Anything else (a value read from the observation, a
-/// cast or arithmetic on the enum, a method's return value, a field) is computed at run time and not judged.
+/// expressions (every arm), locals (every value assigned to them in the method), parameters of helpers (each
+/// call site's argument, judged the same way in the caller) and the return values of helpers that return a
+/// <c>State</c> (every returned value, judged the same way). Anything else (a value read from the observation or a
+/// field, a cast or arithmetic on the enum) is computed at run time and not judged.
 /// Each method's summary is computed once per compilation; a recursive call adds nothing.
 /// </summary>
 internal static class TransitionCheck
@@ -96,11 +112,22 @@ internal static class TransitionCheck
     private static TransitionFlow Summarize(
         StateMethodAnalyzer.StateScope scope, IMethodSymbol method, IEnumerable<(SyntaxNode Body, SemanticModel Model)> bodies, HashSet<IMethodSymbol> inProgress, out bool partial)
     {
-        partial = false;
-        var values = new Values(method);
+        bool touchedRecursion = false;
+        TransitionFlow Flow(IMethodSymbol helper, SemanticModel model) => FlowOf(scope, helper, model, inProgress, ref touchedRecursion);
+
+        var values = new Values(method, Flow);
+        var returns = new Values(method, Flow);
         ImmutableArray<Location>.Builder stays = ImmutableArray.CreateBuilder<Location>();
         foreach ((SyntaxNode body, SemanticModel model) in bodies)
         {
+            if (IsStateEnum(scope, method.ReturnType))
+            {
+                foreach (ExpressionSyntax returned in Returned(body))
+                {
+                    returns.Add(scope, model, body, returned);
+                }
+            }
+
             foreach (SyntaxNode node in body.DescendantNodesAndSelf())
             {
                 scope.CancellationToken.ThrowIfCancellationRequested();
@@ -123,7 +150,7 @@ internal static class TransitionCheck
                 }
                 else if (scope.Symbols.FollowedHelper(called, scope.Worker) is { } helper)
                 {
-                    TransitionFlow flow = FlowOf(scope, helper, model, inProgress, ref partial);
+                    TransitionFlow flow = Flow(helper, model);
                     values.Targets.AddRange(flow.Targets);
                     stays.AddRange(flow.Stays);
                     foreach (int ordinal in flow.Parameters)
@@ -137,7 +164,31 @@ internal static class TransitionCheck
             }
         }
 
-        return new TransitionFlow(values.Targets.ToImmutable(), values.Parameters.ToImmutable(), stays.ToImmutable());
+        partial = touchedRecursion;
+        return new TransitionFlow(
+            values.Targets.ToImmutable(), values.Parameters.ToImmutable(), stays.ToImmutable(), returns.Targets.ToImmutable(), returns.Parameters.ToImmutable());
+    }
+
+    private static bool IsStateEnum(StateMethodAnalyzer.StateScope scope, ITypeSymbol? type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Enum, Name: "State" } stateEnum &&
+        SymbolEqualityComparer.Default.Equals(stateEnum.ContainingType, scope.Worker);
+
+    /// <summary>The expressions a method body returns: an arrow body, or each <c>return</c> not inside a lambda or local function.</summary>
+    private static IEnumerable<ExpressionSyntax> Returned(SyntaxNode body)
+    {
+        if (body is ExpressionSyntax expression)
+        {
+            yield return expression;
+            yield break;
+        }
+
+        foreach (SyntaxNode node in body.DescendantNodes(n => n == body || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is ReturnStatementSyntax { Expression: { } value })
+            {
+                yield return value;
+            }
+        }
     }
 
     /// <summary>The argument a call passes for the parameter at <paramref name="ordinal"/> (by position or by name), or null.</summary>
@@ -180,10 +231,15 @@ internal static class TransitionCheck
     private sealed class Values
     {
         private readonly IMethodSymbol _method;
+        private readonly System.Func<IMethodSymbol, SemanticModel, TransitionFlow> _flowOf;
         private readonly HashSet<ISymbol> _localsSeen = new(SymbolEqualityComparer.Default);
         private readonly HashSet<int> _parametersSeen = new();
 
-        public Values(IMethodSymbol method) => _method = method;
+        public Values(IMethodSymbol method, System.Func<IMethodSymbol, SemanticModel, TransitionFlow> flowOf)
+        {
+            _method = method;
+            _flowOf = flowOf;
+        }
 
         public ImmutableArray<(IFieldSymbol Target, Location Where)>.Builder Targets { get; } = ImmutableArray.CreateBuilder<(IFieldSymbol, Location)>();
 
@@ -223,6 +279,19 @@ internal static class TransitionCheck
                     break;
                 case ILocalSymbol local when _localsSeen.Add(local):
                     AddLocal(scope, model, body, local);
+                    break;
+                case IMethodSymbol called when expression is InvocationExpressionSyntax invocation &&
+                                               scope.Symbols.FollowedHelper(called, scope.Worker) is { } helper:
+                    TransitionFlow flow = _flowOf(helper, model);
+                    Targets.AddRange(flow.ReturnedTargets);
+                    foreach (int ordinal in flow.ReturnedParameters)
+                    {
+                        if (ArgumentFor(invocation, called, ordinal) is { } argument)
+                        {
+                            Add(scope, model, body, argument);
+                        }
+                    }
+
                     break;
             }
         }

@@ -218,6 +218,8 @@ public class FollowingTests
                     6 => Retry(s, jammed ? {|FSMV001:State.Running|} : State.Starting),
                     8 => Again(s, {|FSMV001:State.Running|}, 3),
                     9 => Goto(Fallback, "a field: not judged"),
+                    10 => Goto(Pick(jammed), "a helper's return value"),
+                    11 => Goto(Same({|FSMV001:State.Running|}), "a helper returning its parameter"),
                     _ => Goto((State)s.Observed, "computed at run time: not judged"),
                 };
             }
@@ -227,6 +229,18 @@ public class FollowingTests
             static Next Again(in Snapshot<int, int> s, State to, int n) => n > 0 ? Again(s, to, n - 1) : Goto(to, "recursive");
 
             static readonly State Fallback = State.Running;
+
+            static State Pick(bool jammed)
+            {
+                if (jammed)
+                {
+                    return {|FSMV001:State.Running|};
+                }
+
+                return State.Starting;
+            }
+
+            static State Same(State x) => x;
 
         """ + StartingAndRunning));
 
