@@ -7,32 +7,46 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace FsmV2.Analyzers;
 
 /// <summary>
-/// FSMV007: a state is a pure function of its snapshot. Reported, each at the offending expression: an await; a
-/// write to a field or property (plain or compound assignment, ++/--, passing it by ref or out, as
-/// <c>Interlocked.Increment(ref _count)</c> does); and a use of a known API that does I/O, blocks, schedules work
-/// or reads the clock or a random source. Helper methods of the same worker that the state calls (declared in the
-/// same file, up to <see cref="MaxHelperDepth"/> calls deep) are checked too; an impure helper is reported once,
-/// at the state's call, naming the helper and its first problem.
+/// FSMV007: a state is a pure function of its snapshot. Reported once per offending expression, at that expression:
+/// an await; a write to a field or property (plain or compound assignment, ++/--, passing it by ref or out, as
+/// <c>Interlocked.Increment(ref _count)</c> does); a write through an indexer, or a call of a mutating collection
+/// method (<c>Add</c>, <c>Remove</c>, <c>Clear</c>, …), on a collection reached through a field or property (a
+/// collection held in a local is the state's own); and a use of an API that does I/O, blocks, schedules work or
+/// reads a clock or a random source (the rules are in <see cref="DescribeApi"/>). Helper methods the state calls
+/// are followed wherever they are declared (see <see cref="WorkerSymbols.FollowedHelper"/>), to any depth; each
+/// helper's verdict is computed once per compilation, and recursion adds nothing. An impure helper is reported
+/// once, at the state's call, naming the helper and its first problem.
 /// </summary>
 internal static class PurityCheck
 {
-    /// <summary>How deep calls into helper methods are followed.</summary>
-    public const int MaxHelperDepth = 4;
+    /// <summary>Mutating methods of the collections of System.Collections (the immutable ones return a new collection instead).</summary>
+    private static readonly HashSet<string> MutatingMethods = new(StringComparer.Ordinal)
+    {
+        "Add", "AddFirst", "AddLast", "AddRange", "AddOrUpdate", "Clear", "Dequeue", "Enqueue", "GetOrAdd", "Insert",
+        "InsertRange", "Pop", "Push", "Remove", "RemoveAll", "RemoveAt", "RemoveFirst", "RemoveLast", "RemoveRange",
+        "RemoveWhere", "Reverse", "Set", "Sort", "TryAdd", "TryDequeue", "TryPop", "TryRemove", "TryTake", "TryUpdate",
+        "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith", "TrimExcess", "EnsureCapacity",
+    };
 
     public static void Run(StateMethodAnalyzer.StateScope scope, SyntaxNode body, IMethodSymbol state)
     {
-        // What each helper was found to do (null: pure); the state itself is there so recursion stops.
-        var helpers = new Dictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default) { [state] = null };
-        foreach ((string problem, SyntaxNode where) in Find(scope, body, helpers, 0))
+        var inProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { state.OriginalDefinition };
+        foreach ((string problem, SyntaxNode where) in Find(scope, body, scope.Model, inProgress, out _))
         {
             scope.Context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.ImpureState, where.GetLocation(), scope.State.Name, scope.Worker.Name, problem));
         }
     }
 
-    private static IEnumerable<(string Problem, SyntaxNode Where)> Find(
-        StateMethodAnalyzer.StateScope scope, SyntaxNode body, Dictionary<IMethodSymbol, string?> helpers, int depth)
+    /// <summary>
+    /// The problems in <paramref name="body"/>; <paramref name="partial"/> is set when a helper in
+    /// <paramref name="inProgress"/> (a recursive call) was taken as pure, so the answer must not be cached.
+    /// </summary>
+    private static List<(string Problem, SyntaxNode Where)> Find(
+        StateMethodAnalyzer.StateScope scope, SyntaxNode body, SemanticModel model, HashSet<IMethodSymbol> inProgress, out bool partial)
     {
+        partial = false;
+        var found = new List<(string Problem, SyntaxNode Where)>();
         foreach (SyntaxNode node in body.DescendantNodesAndSelf())
         {
             scope.CancellationToken.ThrowIfCancellationRequested();
@@ -48,85 +62,99 @@ internal static class PurityCheck
                     where = forEach.Expression;
                     break;
                 case AssignmentExpressionSyntax assignment when assignment.Parent is not InitializerExpressionSyntax:
-                    problem = DescribeWrite(scope, assignment.Left);
+                    problem = DescribeWrite(scope, model, assignment.Left);
                     where = assignment;
                     break;
                 case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix:
-                    problem = DescribeWrite(scope, prefix.Operand);
+                    problem = DescribeWrite(scope, model, prefix.Operand);
                     break;
                 case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix:
-                    problem = DescribeWrite(scope, postfix.Operand);
+                    problem = DescribeWrite(scope, model, postfix.Operand);
                     break;
                 case ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument:
-                    problem = DescribeWrite(scope, argument.Expression) is { } write ? $"passes by reference and so {write}" : null;
+                    problem = DescribeWrite(scope, model, argument.Expression) is { } write ? $"passes by reference and so {write}" : null;
                     where = argument.Expression;
                     break;
                 case BaseObjectCreationExpressionSyntax creation:
-                    if (scope.Model.GetSymbolInfo(creation, scope.CancellationToken).Symbol is IMethodSymbol constructor &&
+                    if (model.GetSymbolInfo(creation, scope.CancellationToken).Symbol is IMethodSymbol constructor &&
                         DescribeApi(constructor.ContainingType, ".ctor") is { } reason)
                     {
                         problem = $"creates '{constructor.ContainingType.ToDisplayString()}', which {reason}";
                     }
 
                     break;
-                case InvocationExpressionSyntax invocation when depth < MaxHelperDepth:
-                    if (scope.InvokedMethod(invocation) is { } helper && scope.IsHelper(helper) &&
-                        HelperProblem(scope, helper, body.SyntaxTree, helpers, depth + 1) is { } inHelper)
+                case InvocationExpressionSyntax invocation:
+                    IMethodSymbol? called = model.GetSymbolInfo(invocation, scope.CancellationToken).Symbol as IMethodSymbol;
+                    problem = DescribeMutatingCall(scope, model, invocation, called);
+                    if (problem is null && scope.Symbols.FollowedHelper(called, scope.Worker) is { } helper)
                     {
-                        problem = $"calls '{helper.Name}', which {inHelper}";
+                        problem = HelperProblem(scope, helper, model, inProgress, ref partial) is { } inHelper
+                            ? $"calls '{helper.Name}', which {inHelper}"
+                            : null;
                     }
 
                     break;
                 case SimpleNameSyntax name:
-                    (problem, where) = DescribeUse(scope, name);
+                    (problem, where) = DescribeUse(scope, model, name);
                     break;
             }
 
             if (problem is not null)
             {
-                yield return (problem, where);
+                found.Add((problem, where));
             }
         }
+
+        return found;
     }
 
-    /// <summary>The first problem in <paramref name="helper"/>'s body (or in the helpers it calls), or null.</summary>
+    /// <summary>The first problem in <paramref name="helper"/>'s bodies (or in the helpers it calls), or null.</summary>
     private static string? HelperProblem(
-        StateMethodAnalyzer.StateScope scope, IMethodSymbol helper, SyntaxTree tree, Dictionary<IMethodSymbol, string?> helpers, int depth)
+        StateMethodAnalyzer.StateScope scope, IMethodSymbol helper, SemanticModel current, HashSet<IMethodSymbol> inProgress, ref bool partial)
     {
-        if (helpers.TryGetValue(helper, out string? known))
+        if (scope.Symbols.PurityVerdicts.TryGetValue(helper, out string? known))
         {
             return known;
         }
 
-        helpers[helper] = null; // while it is being checked: a recursive call adds nothing
-        string? found = null;
-        foreach (SyntaxNode helperBody in scope.SameFileBodies(helper, tree))
+        if (!inProgress.Add(helper))
         {
-            foreach ((string problem, _) in Find(scope, helperBody, helpers, depth))
-            {
-                found = problem;
-                break;
-            }
+            partial = true; // a recursive call: what the helper does is being found out further up
+            return null;
+        }
 
-            if (found is not null)
+        string? found = null;
+        bool helperPartial = false;
+        foreach ((SyntaxNode body, SemanticModel model) in scope.Symbols.BodiesOf(helper, current, scope.CancellationToken))
+        {
+            List<(string Problem, SyntaxNode Where)> problems = Find(scope, body, model, inProgress, out bool bodyPartial);
+            helperPartial |= bodyPartial;
+            if (problems.Count > 0)
             {
+                found = problems[0].Problem;
                 break;
             }
         }
 
-        helpers[helper] = found;
+        inProgress.Remove(helper);
+        if (found is not null || !helperPartial)
+        {
+            scope.Symbols.PurityVerdicts.TryAdd(helper, found); // a found problem stands whatever recursion follows
+        }
+
+        partial |= helperPartial && found is null;
         return found;
     }
 
     /// <summary>What writing <paramref name="target"/> changes, or null when it only changes a local.</summary>
-    private static string? DescribeWrite(StateMethodAnalyzer.StateScope scope, ExpressionSyntax target)
+    private static string? DescribeWrite(StateMethodAnalyzer.StateScope scope, SemanticModel model, ExpressionSyntax target)
     {
         target = StateMethodAnalyzer.Unparenthesize(target);
         if (target is TupleExpressionSyntax tuple)
         {
             foreach (ArgumentSyntax element in tuple.Arguments)
             {
-                if (DescribeWrite(scope, element.Expression) is { } write)
+                if (DescribeWrite(scope, model, element.Expression) is { } write)
                 {
                     return write;
                 }
@@ -140,32 +168,70 @@ internal static class PurityCheck
             return null; // out var x: a new local.
         }
 
-        ISymbol? symbol = scope.Model.GetSymbolInfo(target, scope.CancellationToken).Symbol;
-        switch (symbol)
+        if (target is ElementAccessExpressionSyntax elementAccess)
         {
-            case IFieldSymbol field:
-                return $"writes field '{field.Name}'";
-            case IPropertySymbol { IsIndexer: true }:
-                return "writes through an indexer";
-            case IPropertySymbol property:
-                return $"writes property '{property.Name}'";
-            case IEventSymbol @event:
-                return $"changes event '{@event.Name}'";
+            // counts["checks"]++ on a dictionary the state made is its own business; one reached through a field is not.
+            return ReachesShared(scope, model, elementAccess.Expression) is { } owner ? $"writes an element of '{owner}'" : null;
         }
 
-        if (target is ElementAccessExpressionSyntax elementAccess &&
-            scope.Model.GetSymbolInfo(elementAccess.Expression, scope.CancellationToken).Symbol is IFieldSymbol or IPropertySymbol)
+        ISymbol? symbol = model.GetSymbolInfo(target, scope.CancellationToken).Symbol;
+        return symbol switch
         {
-            return "writes an element of a field or property";
-        }
-
-        return null;
+            IFieldSymbol field => $"writes field '{field.Name}'",
+            IPropertySymbol property => $"writes property '{property.Name}'",
+            IEventSymbol @event => $"changes event '{@event.Name}'",
+            _ => null,
+        };
     }
 
-    /// <summary>A member use (method, property or field) of a known impure API, reported at its whole expression.</summary>
-    private static (string? Problem, SyntaxNode Where) DescribeUse(StateMethodAnalyzer.StateScope scope, SimpleNameSyntax name)
+    /// <summary>
+    /// The field or property through which <paramref name="receiver"/> is reached (<c>History</c>,
+    /// <c>s.Observed.Items</c>, <c>_grid[0]</c>), or null when it is a local, a parameter or a computed value.
+    /// </summary>
+    private static string? ReachesShared(StateMethodAnalyzer.StateScope scope, SemanticModel model, ExpressionSyntax receiver)
     {
-        ISymbol? symbol = scope.Model.GetSymbolInfo(name, scope.CancellationToken).Symbol;
+        while (true)
+        {
+            receiver = StateMethodAnalyzer.Unparenthesize(receiver);
+            switch (model.GetSymbolInfo(receiver, scope.CancellationToken).Symbol)
+            {
+                case IFieldSymbol field:
+                    return field.Name;
+                case IPropertySymbol { IsIndexer: false } property:
+                    return property.Name;
+                case IPropertySymbol when receiver is ElementAccessExpressionSyntax element:
+                    receiver = element.Expression;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>A call like <c>History.Add(x)</c>: a mutating method of a collection reached through a field or property.</summary>
+    private static string? DescribeMutatingCall(StateMethodAnalyzer.StateScope scope, SemanticModel model, InvocationExpressionSyntax invocation, IMethodSymbol? called)
+    {
+        if (called is null || called.IsStatic || !MutatingMethods.Contains(called.Name) ||
+            invocation.Expression is not MemberAccessExpressionSyntax access ||
+            called.ContainingType?.ContainingNamespace?.ToDisplayString() is not { } ns ||
+            !(ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal)) ||
+            ns.StartsWith("System.Collections.Immutable", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return ReachesShared(scope, model, access.Expression) is { } owner
+            ? $"changes '{owner}' with '{called.ContainingType.Name}.{called.Name}'"
+            : null;
+    }
+
+    /// <summary>
+    /// A member use (method, property or field) of an impure API, reported at its whole expression; in a chain
+    /// (<c>Random.Shared.Next(…)</c>) only the outermost impure member is reported, so the chain is one report.
+    /// </summary>
+    private static (string? Problem, SyntaxNode Where) DescribeUse(StateMethodAnalyzer.StateScope scope, SemanticModel model, SimpleNameSyntax name)
+    {
+        ISymbol? symbol = model.GetSymbolInfo(name, scope.CancellationToken).Symbol;
         if (symbol is not (IMethodSymbol or IPropertySymbol or IFieldSymbol) || symbol.ContainingType is not { } type)
         {
             return (null, name);
@@ -198,6 +264,12 @@ internal static class PurityCheck
             where = invocation;
         }
 
+        if (where.Parent is MemberAccessExpressionSyntax outer && outer.Expression == where &&
+            DescribeUse(scope, model, outer.Name).Problem is not null)
+        {
+            return (null, name); // Random.Shared.Next(…): the outer member is the one report.
+        }
+
         return ($"uses '{type.OriginalDefinition.ToDisplayString()}.{symbol.Name}', which {reason}", where);
     }
 
@@ -218,14 +290,29 @@ internal static class PurityCheck
             return "does I/O";
         }
 
+        if (member is "Wait" or "WaitOne" or "WaitAll" or "WaitAny" or "SignalAndWait" or "Join" or "Sleep" or "SpinUntil" &&
+            (ns is "System.Threading" or "System.Threading.Tasks"))
+        {
+            return "blocks the tick";
+        }
+
+        if (ns == "System.Runtime.CompilerServices" && member == "GetResult")
+        {
+            return "blocks the tick (GetAwaiter().GetResult() waits for the task)";
+        }
+
         switch (name)
         {
             case "System.Console":
                 return "does I/O";
-            case "System.Threading.Thread" when member == "Sleep":
-                return "blocks the tick";
-            case "System.Threading.Tasks.Task" when member is "Delay" or "Run" or "Wait" or "WaitAll" or "WaitAny" or "Factory":
-            case "System.Threading.Tasks.Task<TResult>" when member is "Result" or "Wait":
+            case "System.Environment" when member is "TickCount" or "TickCount64":
+            case "System.Diagnostics.Stopwatch":
+            case "System.TimeProvider":
+                return "reads a clock or counter (use the snapshot's Now)";
+            case "System.Security.Cryptography.RandomNumberGenerator":
+                return "is not deterministic";
+            case "System.Threading.Tasks.Task" when member is "Delay" or "Run" or "Factory":
+            case "System.Threading.Tasks.Task<TResult>" when member == "Result":
             case "System.Threading.Tasks.ValueTask<TResult>" when member == "Result":
                 return "blocks or schedules work off the tick";
             case "System.DateTime" or "System.DateTimeOffset" when member is "Now" or "UtcNow" or "Today":

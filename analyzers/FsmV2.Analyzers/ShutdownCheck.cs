@@ -9,16 +9,18 @@ namespace FsmV2.Analyzers;
 /// first decision of the body:
 /// <list type="bullet">
 /// <item>an expression body, or the expression of a first <c>return</c>: a conditional <c>c ? a : b</c> whose
-/// condition reads <c>ShutdownRequested</c>; a switch expression whose subject or first arm reads it; a call to
+/// condition checks shutdown; a switch expression whose subject or first arm checks it; a call to
 /// <c>Remove</c>/<c>Restart</c>; or a call to any other method (a helper) that receives the snapshot or reads it.
 /// A bare <c>Goto</c>/<c>Stay</c>/<c>Do</c> is reported;</item>
 /// <item>in a block: local declarations and expression statements before the first decision are skipped (a local
-/// that reads <c>ShutdownRequested</c> counts as the check); the first <c>if</c> must test it in its condition,
+/// that reads <c>ShutdownRequested</c>, or a <c>bool</c> local set by a helper that receives the snapshot, counts as
+/// the check); a nested block or a <c>try</c> block is entered; the first <c>if</c> must check it in its condition,
 /// the first <c>switch</c> in its subject or first section; a first <c>return</c> follows the expression rule.</item>
 /// </list>
-/// Anything else (a throw, a loop, a try block, other kinds of expressions) is not judged, so the rule stays quiet
-/// rather than guess. "Reads ShutdownRequested" means the Snapshot property appears anywhere in that condition
-/// (<c>s.ShutdownRequested || x</c> and <c>s is { ShutdownRequested: true }</c> both count).
+/// Anything else (a throw, a loop, other kinds of expressions) is not judged, so the rule stays quiet rather than
+/// guess. A condition "checks shutdown" when the Snapshot property appears anywhere in it
+/// (<c>s.ShutdownRequested || x</c> and <c>s is { ShutdownRequested: true }</c> both count) or when it calls a
+/// helper (generic or not) that receives the snapshot (<c>Leaving(in s) ? … : …</c>).
 /// </summary>
 internal static class ShutdownCheck
 {
@@ -44,26 +46,38 @@ internal static class ShutdownCheck
     }
 
     /// <summary>The first decision of <paramref name="block"/> when it does not read ShutdownRequested; otherwise null.</summary>
-    private static SyntaxNode? Unchecked(StateMethodAnalyzer.StateScope scope, BlockSyntax block)
+    private static SyntaxNode? Unchecked(StateMethodAnalyzer.StateScope scope, BlockSyntax block) => Scan(scope, block, out _);
+
+    /// <summary>
+    /// Like <see cref="Unchecked(StateMethodAnalyzer.StateScope, BlockSyntax)"/>; <paramref name="decided"/> is false
+    /// when the block ends without a first decision, so the statements after an enclosing <c>try</c> or block are next.
+    /// </summary>
+    private static SyntaxNode? Scan(StateMethodAnalyzer.StateScope scope, BlockSyntax block, out bool decided)
     {
+        decided = true;
         foreach (StatementSyntax statement in block.Statements)
         {
             switch (statement)
             {
-                case LocalDeclarationStatementSyntax or ExpressionStatementSyntax:
-                    if (ReadsShutdown(scope, statement))
+                case LocalDeclarationStatementSyntax local when Checks(scope, local, ChecksViaHelper(scope, local)):
+                case ExpressionStatementSyntax expressionStatement when ReadsShutdown(scope, expressionStatement):
+                    return null;
+                case LocalDeclarationStatementSyntax or ExpressionStatementSyntax or LocalFunctionStatementSyntax or EmptyStatementSyntax:
+                    continue;
+                case BlockSyntax or TryStatementSyntax:
+                    SyntaxNode? inner = Scan(scope, statement as BlockSyntax ?? ((TryStatementSyntax)statement).Block, out bool innerDecided);
+                    if (innerDecided)
                     {
-                        return null;
+                        return inner;
                     }
 
                     continue;
-                case LocalFunctionStatementSyntax or EmptyStatementSyntax:
-                    continue;
                 case IfStatementSyntax ifStatement:
-                    return ReadsShutdown(scope, ifStatement.Condition) ? null : ifStatement.Condition;
+                    return Checks(scope, ifStatement.Condition) ? null : ifStatement.Condition;
                 case SwitchStatementSyntax switchStatement:
-                    return ReadsShutdown(scope, switchStatement.Expression) ||
-                        (switchStatement.Sections.Count > 0 && ReadsShutdown(scope, switchStatement.Sections[0]))
+                    return Checks(scope, switchStatement.Expression) ||
+                        (switchStatement.Sections.Count > 0 &&
+                         (ReadsShutdown(scope, switchStatement.Sections[0]) || Checks(scope, switchStatement.Sections[0].Labels)))
                         ? null
                         : switchStatement.Expression;
                 case ReturnStatementSyntax { Expression: { } expression }:
@@ -73,6 +87,7 @@ internal static class ShutdownCheck
             }
         }
 
+        decided = false;
         return null;
     }
 
@@ -83,10 +98,12 @@ internal static class ShutdownCheck
         switch (expression)
         {
             case ConditionalExpressionSyntax conditional:
-                return ReadsShutdown(scope, conditional.Condition) ? null : conditional.Condition;
+                return Checks(scope, conditional.Condition) ? null : conditional.Condition;
             case SwitchExpressionSyntax switchExpression:
-                return ReadsShutdown(scope, switchExpression.GoverningExpression) ||
-                    (switchExpression.Arms.Count > 0 && ReadsShutdown(scope, switchExpression.Arms[0]))
+                return Checks(scope, switchExpression.GoverningExpression) ||
+                    (switchExpression.Arms.Count > 0 &&
+                     (ReadsShutdown(scope, switchExpression.Arms[0]) || Checks(scope, switchExpression.Arms[0].Pattern) ||
+                      (switchExpression.Arms[0].WhenClause is { } when && Checks(scope, when))))
                     ? null
                     : switchExpression.GoverningExpression;
             case InvocationExpressionSyntax invocation:
@@ -114,6 +131,48 @@ internal static class ShutdownCheck
                 return null;
         }
     }
+
+    /// <summary>
+    /// Whether a condition checks shutdown: it reads ShutdownRequested, or (when <paramref name="viaHelper"/>) calls a
+    /// helper that receives the snapshot.
+    /// </summary>
+    private static bool Checks(StateMethodAnalyzer.StateScope scope, SyntaxNode condition, bool viaHelper = true)
+    {
+        if (ReadsShutdown(scope, condition))
+        {
+            return true;
+        }
+
+        if (viaHelper)
+        {
+            foreach (SyntaxNode node in condition.DescendantNodesAndSelf())
+            {
+                if (node is InvocationExpressionSyntax invocation && PassesSnapshot(scope, invocation))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Checks(StateMethodAnalyzer.StateScope scope, SyntaxList<SwitchLabelSyntax> labels)
+    {
+        foreach (SwitchLabelSyntax label in labels)
+        {
+            if (Checks(scope, label))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A bool local (<c>bool leaving = Leaving(in s);</c>) may hold a helper's verdict; a local of another type only a value.</summary>
+    private static bool ChecksViaHelper(StateMethodAnalyzer.StateScope scope, LocalDeclarationStatementSyntax local) =>
+        scope.Model.GetTypeInfo(local.Declaration.Type, scope.CancellationToken).Type?.SpecialType == SpecialType.System_Boolean;
 
     private static bool ReadsShutdown(StateMethodAnalyzer.StateScope scope, SyntaxNode node)
     {

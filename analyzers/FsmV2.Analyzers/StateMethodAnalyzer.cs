@@ -17,9 +17,6 @@ namespace FsmV2.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>How deep FSMV001/FSMV009 follow calls into helper methods of the same worker (as FSMV007 does).</summary>
-    private const int MaxHelperDepth = PurityCheck.MaxHelperDepth;
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.IllegalTransition,
@@ -64,7 +61,7 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
         }
 
         var scope = new StateScope(context, symbols, worker, state, method.Parameters[0]);
-        scope.CheckDecisions(body, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method }, 0);
+        TransitionCheck.Run(scope, body, method);
         PurityCheck.Run(scope, body, method);
         if (!state.Terminal)
         {
@@ -100,92 +97,6 @@ public sealed class StateMethodAnalyzer : DiagnosticAnalyzer
 
         public IMethodSymbol? InvokedMethod(InvocationExpressionSyntax invocation) =>
             Model.GetSymbolInfo(invocation, CancellationToken).Symbol as IMethodSymbol;
-
-        /// <summary>Whether <paramref name="method"/> is a helper of this worker: an ordinary method of it that is not a state.</summary>
-        public bool IsHelper(IMethodSymbol method) =>
-            SymbolEqualityComparer.Default.Equals(method.ContainingType, Worker) &&
-            method.MethodKind == MethodKind.Ordinary &&
-            WorkerSymbols.Find(method.GetAttributes(), Symbols.State) is null;
-
-        /// <summary>
-        /// The bodies of <paramref name="helper"/>'s declarations in <paramref name="tree"/>: only helpers in the
-        /// file being analyzed are followed, because its semantic model is the one at hand.
-        /// </summary>
-        public IEnumerable<SyntaxNode> SameFileBodies(IMethodSymbol helper, SyntaxTree tree)
-        {
-            foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
-            {
-                if (reference.SyntaxTree == tree &&
-                    reference.GetSyntax(CancellationToken) is MethodDeclarationSyntax declaration &&
-                    BodyOf(declaration) is { } body)
-                {
-                    yield return body;
-                }
-            }
-        }
-
-        /// <summary>
-        /// FSMV001 and FSMV009 over <paramref name="node"/> and, best-effort, the helper methods of the same worker
-        /// it calls (declared in the same file; a helper's Goto is judged against the calling state).
-        /// </summary>
-        public void CheckDecisions(SyntaxNode node, HashSet<IMethodSymbol> visited, int depth)
-        {
-            bool stopping = State.Phase == StateDeclaration.PhaseStopping && !State.Terminal;
-            foreach (InvocationExpressionSyntax invocation in node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
-            {
-                CancellationToken.ThrowIfCancellationRequested();
-                IMethodSymbol? target = InvokedMethod(invocation);
-                if (target is null)
-                {
-                    continue;
-                }
-
-                if (WorkerSymbols.IsGeneratedHelper(target, Worker, "Goto"))
-                {
-                    CheckGoto(invocation);
-                }
-                else if (WorkerSymbols.IsGeneratedHelper(target, Worker, "Stay"))
-                {
-                    if (stopping)
-                    {
-                        Context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StoppingStateCanStay, invocation.GetLocation(), State.Name, Worker.Name));
-                    }
-                }
-                else if (depth < MaxHelperDepth && IsHelper(target) && visited.Add(target))
-                {
-                    foreach (SyntaxNode helperBody in SameFileBodies(target, node.SyntaxTree))
-                    {
-                        CheckDecisions(helperBody, visited, depth + 1);
-                    }
-                }
-            }
-        }
-
-        private void CheckGoto(InvocationExpressionSyntax invocation)
-        {
-            if (invocation.ArgumentList.Arguments.Count == 0)
-            {
-                return;
-            }
-
-            // Only a constant State.X member is judged: a Goto to a parameter or a computed state is not known here.
-            ExpressionSyntax argument = Unparenthesize(invocation.ArgumentList.Arguments[0].Expression);
-            if (argument is not MemberAccessExpressionSyntax ||
-                Model.GetSymbolInfo(argument, CancellationToken).Symbol is not IFieldSymbol { ContainingType: { TypeKind: TypeKind.Enum, Name: "State" } stateEnum } field ||
-                !SymbolEqualityComparer.Default.Equals(stateEnum.ContainingType, Worker))
-            {
-                return;
-            }
-
-            if (!State.Targets.Contains(field.Name))
-            {
-                string declared = State.Targets.Length == 0 ? "none" : string.Join(", ", State.Targets);
-                ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty
-                    .Add(DiagnosticDescriptors.StateProperty, State.Name)
-                    .Add(DiagnosticDescriptors.TargetProperty, field.Name);
-                Context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.IllegalTransition, argument.GetLocation(), properties, State.Name, field.Name, declared));
-            }
-        }
     }
 
     /// <summary>A method's block, or the expression of its arrow body; null when it has neither.</summary>

@@ -16,8 +16,10 @@ namespace FsmV2.Analyzers;
 internal sealed class WorkerSymbols
 {
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _accepted = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
 
     private WorkerSymbols(
+        Compilation compilation,
         INamedTypeSymbol worker,
         INamedTypeSymbol state,
         INamedTypeSymbol transitionsTo,
@@ -27,6 +29,7 @@ internal sealed class WorkerSymbols
         INamedTypeSymbol? snapshot,
         INamedTypeSymbol? next)
     {
+        Compilation = compilation;
         Worker = worker;
         State = state;
         TransitionsTo = transitionsTo;
@@ -36,6 +39,18 @@ internal sealed class WorkerSymbols
         Snapshot = snapshot;
         Next = next;
     }
+
+    /// <summary>The compilation these symbols belong to; helpers are followed anywhere in it.</summary>
+    public Compilation Compilation { get; }
+
+    /// <summary>What FSMV007 found in each helper followed so far (null: pure); shared by all states of the compilation.</summary>
+    public ConcurrentDictionary<IMethodSymbol, string?> PurityVerdicts { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>What FSMV012 found in each action helper followed so far (null: no retry loop).</summary>
+    public ConcurrentDictionary<IMethodSymbol, string?> RetryVerdicts { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The transition summary of each method followed so far by FSMV001/FSMV009, per worker (its State and Goto are the worker's).</summary>
+    public ConcurrentDictionary<(INamedTypeSymbol Worker, IMethodSymbol Method), TransitionFlow> Flows { get; } = new(new PairComparer());
 
     public INamedTypeSymbol Worker { get; }
 
@@ -65,6 +80,7 @@ internal sealed class WorkerSymbols
         }
 
         return new WorkerSymbols(
+            compilation,
             worker,
             state,
             transitionsTo,
@@ -197,16 +213,64 @@ internal sealed class WorkerSymbols
 
     /// <summary>
     /// True when <paramref name="method"/> has the state signature the generator accepts (static, returns Next,
-    /// one Snapshot parameter). Bodies of other methods are FSMV010's business, not the body rules'.
+    /// one Snapshot parameter taken by <c>in</c>). Bodies of other methods are FSMV010's business, not the body rules'.
     /// </summary>
     public bool HasStateSignature(IMethodSymbol method) =>
         method.IsStatic &&
         !method.IsGenericMethod &&
         Next is not null && SymbolEqualityComparer.Default.Equals(method.ReturnType, Next) &&
         method.Parameters.Length == 1 &&
+        method.Parameters[0].RefKind is RefKind.In or RefKind.RefReadOnlyParameter &&
         Snapshot is not null &&
         method.Parameters[0].Type is INamedTypeSymbol parameterType &&
         SymbolEqualityComparer.Default.Equals(parameterType.OriginalDefinition, Snapshot);
+
+    /// <summary>
+    /// The method whose body is followed when <paramref name="called"/> is called from code of
+    /// <paramref name="worker"/>: any ordinary method of the worker (in any of its partial files) that is not a state,
+    /// and any static method (extension methods included) declared in source of this compilation; otherwise null
+    /// (a library, an abstract or interface method, a state, a lambda, the generated <c>Goto</c>/<c>Stay</c>/<c>Do</c>/<c>Remove</c>/<c>Restart</c>).
+    /// </summary>
+    public IMethodSymbol? FollowedHelper(IMethodSymbol? called, INamedTypeSymbol worker)
+    {
+        if (called is null)
+        {
+            return null;
+        }
+
+        IMethodSymbol method = (called.ReducedFrom ?? called).OriginalDefinition;
+        if (method.MethodKind != MethodKind.Ordinary || method.IsAbstract || method.DeclaringSyntaxReferences.IsEmpty ||
+            !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, Compilation.Assembly) ||
+            !(method.IsStatic || SymbolEqualityComparer.Default.Equals(method.ContainingType, worker)) ||
+            Find(method.GetAttributes(), State) is not null ||
+            (SymbolEqualityComparer.Default.Equals(method.ContainingType, worker) && method.Name is "Goto" or "Stay" or "Do" or "Remove" or "Restart"))
+        {
+            return null; // the generated Goto/Stay/Do/Remove/Restart only build a Next: nothing to follow
+        }
+
+        return method;
+    }
+
+    /// <summary>Each body of <paramref name="method"/> (a block or an arrow expression), with the semantic model of its file.</summary>
+    public IEnumerable<(SyntaxNode Body, SemanticModel Model)> BodiesOf(IMethodSymbol method, SemanticModel current, CancellationToken ct)
+    {
+        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(ct) is BaseMethodDeclarationSyntax declaration &&
+                ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody?.Expression) is { } body)
+            {
+                yield return (body, ModelFor(reference.SyntaxTree, current));
+            }
+        }
+    }
+
+    /// <summary>The semantic model of <paramref name="tree"/>: the one at hand when it is that file's, else one made once per file.</summary>
+    public SemanticModel ModelFor(SyntaxTree tree, SemanticModel current) =>
+        tree == current.SyntaxTree
+            ? current
+#pragma warning disable RS1030 // Following a helper into another file of the compilation needs that file's model; it is made once per file and cached.
+            : _models.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
 
     /// <summary>True when <paramref name="method"/> is one of the helpers the generator emits on <paramref name="worker"/>.</summary>
     public static bool IsGeneratedHelper(IMethodSymbol? method, INamedTypeSymbol worker, string name) =>
@@ -258,4 +322,14 @@ internal sealed class StateInfo
 
     /// <summary>The declared targets, as written (unknown names included; those are FSMV002).</summary>
     public ImmutableArray<string> Targets { get; }
+}
+
+/// <summary>Compares (worker, method) pairs by symbol.</summary>
+internal sealed class PairComparer : IEqualityComparer<(INamedTypeSymbol Worker, IMethodSymbol Method)>
+{
+    public bool Equals((INamedTypeSymbol Worker, IMethodSymbol Method) x, (INamedTypeSymbol Worker, IMethodSymbol Method) y) =>
+        SymbolEqualityComparer.Default.Equals(x.Worker, y.Worker) && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+    public int GetHashCode((INamedTypeSymbol Worker, IMethodSymbol Method) obj) =>
+        (SymbolEqualityComparer.Default.GetHashCode(obj.Worker) * 31) + SymbolEqualityComparer.Default.GetHashCode(obj.Method);
 }

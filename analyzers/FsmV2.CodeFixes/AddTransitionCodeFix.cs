@@ -42,12 +42,18 @@ public sealed class AddTransitionCodeFix : CodeFixProvider
             if (!diagnostic.Properties.TryGetValue(DiagnosticDescriptors.StateProperty, out string? state) || state is null ||
                 !diagnostic.Properties.TryGetValue(DiagnosticDescriptors.TargetProperty, out string? target) || target is null ||
                 root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } typeDeclaration ||
-                model.GetDeclaredSymbol(typeDeclaration, context.CancellationToken) is not { } worker)
+                model.GetDeclaredSymbol(typeDeclaration, context.CancellationToken) is not { } declared)
             {
                 continue;
             }
 
-            SyntaxReference? stateReference = worker.GetMembers(state).OfType<IMethodSymbol>().SelectMany(m => m.DeclaringSyntaxReferences).FirstOrDefault();
+            // The Goto may be in a static class nested in the worker: the state is a member of an enclosing type.
+            SyntaxReference? stateReference = null;
+            for (INamedTypeSymbol? worker = declared; worker is not null && stateReference is null; worker = worker.ContainingType)
+            {
+                stateReference = worker.GetMembers(state).OfType<IMethodSymbol>().SelectMany(m => m.DeclaringSyntaxReferences).FirstOrDefault();
+            }
+
             Document? stateDocument = stateReference is null ? null : context.Document.Project.Solution.GetDocument(stateReference.SyntaxTree);
             if (stateReference is null || stateDocument is null)
             {

@@ -29,8 +29,7 @@ internal sealed record StateModel(
     bool Terminal,
     int Phase,
     EquatableArray<string> Targets,
-    bool Callable,
-    bool ByRef);
+    bool Callable);
 
 /// <summary>One <c>[Action]</c> method.</summary>
 internal sealed record ActionModel(

@@ -248,8 +248,7 @@ internal static class WorkerEmitter
             StateModel state = model.States[i];
             if (state.Callable)
             {
-                string argument = state.ByRef ? "in snapshot" : "snapshot";
-                w.Line($"case {i}: return {Identifier(state.Name)}({argument});");
+                w.Line($"case {i}: return {Identifier(state.Name)}(in snapshot);");
             }
         }
 

@@ -293,6 +293,10 @@ internal static class WorkerModelBuilder
         {
             problem = "does not take exactly one Snapshot parameter of the worker's types";
         }
+        else if (method.Parameters[0].RefKind == RefKind.None)
+        {
+            problem = "takes its snapshot by value (declare the parameter 'in')";
+        }
 
         if (problem is not null)
         {
@@ -306,15 +310,13 @@ internal static class WorkerModelBuilder
                 Short(observedName)));
         }
 
-        bool byRef = problem is null && method.Parameters[0].RefKind != RefKind.None;
         return new StateModel(
             method.Name,
             initial,
             terminal,
             phase ?? StateDeclaration.InferPhase(method.Name, initial),
             StateDeclaration.ReadTargets(transitionsAttribute).ToEquatableArray(),
-            problem is null,
-            byRef);
+            problem is null);
     }
 
     private static ActionModel ReadAction(

@@ -45,6 +45,30 @@ public class CodeFixTests
             """ + Rest));
 
     [Fact]
+    public Task IllegalGotoInANestedStaticClassIsDeclaredOnTheCallingState() => CodeFixAsync<StateMethodAnalyzer, AddTransitionCodeFix>(
+        Worker("""
+                [State(Initial = true)]
+                [TransitionsTo(nameof(Starting))]
+                static Next Stopped(in Snapshot<int, int> s) => s.ShutdownRequested ? Remove("shutdown") : Moves.Skip();
+
+                static class Moves
+                {
+                    public static Next Skip() => Goto({|FSMV001:State.Running|}, "skip");
+                }
+            """ + Rest),
+        Worker("""
+                [State(Initial = true)]
+                [TransitionsTo(nameof(Starting), nameof(Running))]
+                static Next Stopped(in Snapshot<int, int> s) => s.ShutdownRequested ? Remove("shutdown") : Moves.Skip();
+
+                static class Moves
+                {
+                    public static Next Skip() => Goto(State.Running, "skip");
+                }
+            """ + Rest),
+        nonLocal: true);
+
+    [Fact]
     public Task IllegalGotoInAHelperIsDeclaredOnTheCallingState() => CodeFixAsync<StateMethodAnalyzer, AddTransitionCodeFix>(
         Worker("""
                 [State(Initial = true)]

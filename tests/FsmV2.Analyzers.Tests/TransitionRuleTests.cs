@@ -59,11 +59,13 @@ public class TransitionRuleTests
             [TransitionsTo(nameof(Starting))]
             static Next Stopped(in Snapshot<int, int> s) => Decide(s, State.Starting);
 
-            // Like the ProbeWorker of the runtime tests: the target is a parameter, not a constant State member.
+            // Like the ProbeWorker of the runtime tests: the target is a parameter (judged with the caller's
+            // State.Starting), arithmetic on the enum or a cast of observed data: the last two are computed at run time.
             static Next Decide(in Snapshot<int, int> s, State next)
                 => s.ShutdownRequested ? Remove("shutdown")
                  : s.Desired == 1 ? Goto(next, "next")
-                 : s.Desired == 2 ? Goto(next == State.Starting ? State.Running : State.Starting, "computed")
+                 : s.Desired == 2 ? Goto(next + 1, "computed")
+                 : s.Desired == 3 ? Goto((State)s.Observed, "observed")
                  : Stay("wait");
 
         """ + StartingAndRunning));

@@ -29,6 +29,17 @@ internal static class Verify
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Like <see cref="AnalyzerAsync{TAnalyzer}(string, DiagnosticResult[])"/> over several files (Worker.cs first).</summary>
+    public static async Task AnalyzerFilesAsync<TAnalyzer>(string source, (string Name, string Source)[] others, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        var test = new AnalyzerTest<TAnalyzer>();
+        Configure(test, test.TestState, source);
+        test.TestState.Sources.AddRange(others.Select(o => (o.Name, Microsoft.CodeAnalysis.Text.SourceText.From(o.Source))));
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <param name="nonLocal">
     /// True when the diagnostic is reported away from the node that was analyzed (a Goto in a helper, reported while
     /// analyzing the calling state): a fix is then offered after a full analysis of the document, not from an

@@ -41,6 +41,7 @@ public class BadInputTests
         ["StateReturnsInt"] = new(Worker(Initial + "\n    [State]\n    static int Counting(in Snapshot<int, int> s) => 1;"), "FSMV010", "Counting"),
         ["StateNotStatic"] = new(Worker(Initial + "\n    [State]\n    Next Running(in Snapshot<int, int> s) => Stay(\"r\");"), "FSMV010", "Running"),
         ["StateWithTwoParameters"] = new(Worker(Initial + "\n    [State]\n    static Next Running(in Snapshot<int, int> s, int extra) => Stay(\"r\");"), "FSMV010", "Running"),
+        ["StateTakesSnapshotByValue"] = new(Worker(Initial + "\n    [State]\n    static Next Running(Snapshot<int, int> s) => Stay(\"r\");"), "FSMV010", "Running"),
         ["StateWithWrongSnapshotTypes"] = new(Worker(Initial + "\n    [State]\n    static Next Running(in Snapshot<string, int> s) => Stay(\"r\");"), "FSMV010", "Running"),
         ["StateOverloadedByName"] = new(Worker(Initial + "\n    [State]\n    static Next Running(in Snapshot<int, int> s) => Stay(\"r\");\n    [State]\n    static Next Running(Snapshot<int, int> s) => Stay(\"r\");"), "FSMV010", "Running"),
         ["ActionReturnsVoid"] = new(Worker(Initial + "\n    [Action]\n    void Pump(int desired, CancellationToken ct) { }"), "FSMV011", "Pump"),

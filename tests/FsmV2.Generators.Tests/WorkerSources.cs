@@ -64,8 +64,7 @@ internal static class WorkerSources
         """;
 
     /// <summary>
-    /// A terminal state, an explicit phase, a ValueTask action, an action that takes only the token and a
-    /// state taking its snapshot by value.
+    /// A terminal state, an explicit phase, a ValueTask action and an action that takes only the token.
     /// </summary>
     public const string TerminalAndShapes = """
         using FsmV2;
@@ -87,7 +86,7 @@ internal static class WorkerSources
 
             [State]
             [TransitionsTo(nameof(Draining), nameof(Finished))]
-            static Next Working(Snapshot<JobSpec, JobStatus> s)
+            static Next Working(in Snapshot<JobSpec, JobStatus> s)
                 => s.ShutdownRequested ? Goto(State.Draining, "shutdown")
                  : s.Observed.Done ? Goto(State.Finished, "done")
                  : Do(Act.Work, "working");

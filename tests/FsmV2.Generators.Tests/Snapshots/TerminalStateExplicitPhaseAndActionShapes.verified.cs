@@ -87,7 +87,7 @@ namespace Sample.Jobs
             switch (state)
             {
                 case 0: return Queued(in snapshot);
-                case 1: return Working(snapshot);
+                case 1: return Working(in snapshot);
                 case 2: return Draining(in snapshot);
                 case 3: return Finished(in snapshot);
                 default: throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "JobWorker has no callable state with this index.");

@@ -1,0 +1,13 @@
+namespace Corpus.Shuttle024;
+
+public sealed partial class Shuttle024Worker
+{
+    static bool Leaving(in Snapshot<Cfg, Obs> s) => s.ShutdownRequested || !s.Desired.Run;
+
+    static bool Halting<TDesired, TObserved>(in Snapshot<TDesired, TObserved> s) => s.ShutdownRequested;
+
+    static Next Judge(in Snapshot<Cfg, Obs> s) => s.Observed.Errors > 3 ? Fail(s, State.Degraded) : Stay("running");
+
+    static Next Fail(in Snapshot<Cfg, Obs> s, State to) => Goto(to, $"failed with {s.Observed.Errors} errors");
+
+}
