@@ -17,7 +17,7 @@ public sealed class SqliteStoreOptions
     /// <summary>The longest wait between two attempts after the database failed (30 s); the wait doubles from <see cref="FlushInterval"/>.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a write waits for a database another connection has locked before it fails (1 s; whole seconds).</summary>
+    /// <summary>How long a write waits for a database another connection has locked before it fails (1 s; rounded up to whole seconds).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Where the store logs its failures and recoveries; nothing when <see langword="null"/>.</summary>
@@ -45,9 +45,9 @@ public sealed class SqliteStoreOptions
             throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, "SqliteStoreOptions.MaxRetryDelay must be at least FlushInterval.");
         }
 
-        if (BusyTimeout < TimeSpan.Zero)
+        if (BusyTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(BusyTimeout), BusyTimeout, "SqliteStoreOptions.BusyTimeout must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(BusyTimeout), BusyTimeout, "SqliteStoreOptions.BusyTimeout must be positive (SQLite's 0 would wait for ever).");
         }
     }
 }

@@ -228,7 +228,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         SqliteConnection? connection = null;
         try
         {
-            var builder = new SqliteConnectionStringBuilder { DataSource = FilePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = (int)_options.BusyTimeout.TotalSeconds };
+            var builder = new SqliteConnectionStringBuilder { DataSource = FilePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds) };
             connection = new SqliteConnection(builder.ToString());
             connection.Open();
             SqliteSchema.Prepare(connection, FilePath);
