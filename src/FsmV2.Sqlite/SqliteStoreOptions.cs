@@ -14,7 +14,7 @@ public sealed class SqliteStoreOptions
     /// <summary>Records per transaction (1,000).</summary>
     public int BatchSize { get; set; } = 1000;
 
-    /// <summary>The longest wait between two attempts after the database failed (30 s); the wait doubles from <see cref="FlushInterval"/>.</summary>
+    /// <summary>The longest wait between two attempts after the database failed (30 s).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a write waits for a database another connection has locked before it fails (1 s; rounded up to whole seconds).</summary>

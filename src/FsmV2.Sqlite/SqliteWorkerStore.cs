@@ -14,7 +14,7 @@ namespace FsmV2.Sqlite;
 /// </summary>
 /// <remarks>
 /// When the database fails (locked, corrupt, read-only, full) the store logs the file and the operation, shows it in
-/// <see cref="LastError"/>, and retries with a doubling delay; the supervisor keeps running on the records in
+/// <see cref="LastError"/>, and retries; the supervisor keeps running on the records in
 /// memory, and the writes it could not make stay pending (<see cref="PendingWrites"/>) until a write succeeds.
 /// </remarks>
 public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable

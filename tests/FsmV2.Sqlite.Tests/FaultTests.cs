@@ -20,7 +20,7 @@ public class FaultTests
             lockIt.CommandText = "BEGIN EXCLUSIVE;";
             lockIt.ExecuteNonQuery();
 
-            rig.Step(supervisor, 6);
+            await rig.StepUntil(supervisor, "w", "C");
             Assert.False(store.Flush());
             Assert.Contains($"SQLite store '{rig.FilePath}': write changed workers failed", store.LastError, StringComparison.Ordinal);
             Assert.Contains("locked", store.LastError, StringComparison.Ordinal);
@@ -49,8 +49,7 @@ public class FaultTests
         Assert.Contains("not a database", store.LastError, StringComparison.Ordinal);
         Supervisor supervisor = rig.Supervisor(store);
         supervisor.AddWorker("w", new StepWorker(), new StepSpec("C"));
-        rig.Step(supervisor, 6);
-        Assert.Equal("C", supervisor.GetStatus("w")!.State);
+        await rig.StepUntil(supervisor, "w", "C");
         Assert.False(store.Flush());
 
         File.Delete(rig.FilePath); // the operator moves the corrupt file away
@@ -83,10 +82,10 @@ public class FaultTests
     }
 
     [Fact]
-    public async Task A_tick_that_transitions_every_worker_allocates_nothing_with_the_sqlite_store()
+    public async Task A_tick_that_transitions_every_worker_allocates_nothing_with_the_sqlite_store_and_a_flush_writes_them_in_batches()
     {
         using var rig = new Rig();
-        using SqliteWorkerStore store = rig.Open();
+        using SqliteWorkerStore store = rig.Open(batchSize: 64);
         Supervisor supervisor = new(Rig.Options, rig.Time, logger: null, store: store);
         for (int i = 0; i < 1_000; i++)
         {
@@ -104,6 +103,27 @@ public class FaultTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.True(store.Flush(), store.LastError);
         Assert.Equal(1_000L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers"));
+        Assert.Equal(1_000L, store.WrittenRecords);
         await rig.ShutDown(supervisor);
+    }
+
+    [Fact]
+    public async Task The_background_writer_commits_on_its_own_every_flush_interval_and_disposing_the_store_writes_what_is_pending()
+    {
+        using var rig = new Rig();
+        using (SqliteWorkerStore store = rig.Open())
+        {
+            Supervisor supervisor = rig.Supervisor(store);
+            supervisor.AddWorker("w", new StepWorker(), new StepSpec("B"));
+            Assert.Equal(0L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers")); // the clock has not moved: no flush yet
+            await rig.StepUntil(supervisor, "w", "B");
+
+            rig.Time.Advance(TimeSpan.FromSeconds(1)); // at least one more interval of the writer ends
+            await Rig.WaitUntil(() => Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'") as string == "B");
+
+            supervisor.AddWorker("late", new StepWorker(), new StepSpec("A"));
+        } // disposed without a flush or a shutdown
+
+        Assert.Equal("A", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'late'"));
     }
 }

@@ -22,8 +22,7 @@ public class HostingTests
 
             supervisor.AddWorker("w", new StepWorker(), new StepSpec("C"));
             Assert.Equal(run == 0 ? "A" : "C", supervisor.GetStatus("w")!.State); // the second run resumes
-            rig.Step(supervisor, 6);
-            Assert.Equal("C", supervisor.GetStatus("w")!.State);
+            await rig.StepUntil(supervisor, "w", "C");
             await rig.ShutDown(supervisor);
         }
     }

@@ -18,9 +18,8 @@ public class ResumeTests
         {
             Supervisor supervisor = rig.Supervisor(store);
             supervisor.AddWorker("plant", new StepWorker(), new StepSpec("C", [Latch(true)]));
-            rig.Step(supervisor, 6);
-            Assert.Equal("C", supervisor.GetStatus("plant")!.State);
-            Assert.Equal("Latched", supervisor.GetStatus("plant/latch")!.State);
+            await rig.StepUntil(supervisor, "plant", "C");
+            await rig.StepUntil(supervisor, "plant/latch", "Latched");
             Assert.True(store.Flush(), store.LastError);
             await rig.ShutDown(supervisor);
         }
@@ -30,6 +29,7 @@ public class ResumeTests
         Assert.Contains("\"Target\":\"C\"", (string)Sql.Scalar(rig.FilePath, "SELECT desired_json FROM workers WHERE id = 'plant'")!, StringComparison.Ordinal);
         Assert.Equal("{\"Reading\":42}", Sql.Scalar(rig.FilePath, "SELECT observed_json FROM workers WHERE id = 'plant'"));
         Assert.NotNull(Sql.Scalar(rig.FilePath, "SELECT collected_at FROM workers WHERE id = 'plant'") as string);
+        Assert.True(DateTimeOffset.Parse((string)Sql.Scalar(rig.FilePath, "SELECT state_since FROM workers WHERE id = 'plant'")!, System.Globalization.CultureInfo.InvariantCulture) > TestClock.Start);
         Assert.Equal(DBNull.Value, Sql.Scalar(rig.FilePath, "SELECT parent FROM workers WHERE id = 'plant'"));
         Assert.Equal("plant", Sql.Scalar(rig.FilePath, "SELECT parent FROM workers WHERE id = 'plant/latch'"));
         Assert.Equal("Latched", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'plant/latch'"));
@@ -99,10 +99,11 @@ public class ResumeTests
         {
             Supervisor supervisor = rig.Supervisor(store);
             supervisor.AddWorker("w", new StepWorker(), new StepSpec("B"));
-            rig.Step(supervisor, 3);
+            await rig.StepUntil(supervisor, "w", "B");
             Assert.True(supervisor.RestartWorker("w", "firmware swapped"));
-            rig.Step(supervisor, 3);
+            rig.Step(supervisor);
             Assert.Equal(1, supervisor.GetStatus("w")!.RestartCount);
+            await rig.StepUntil(supervisor, "w", "B");
             await rig.ShutDown(supervisor);
         }
 
@@ -124,8 +125,7 @@ public class ResumeTests
         {
             Supervisor supervisor = rig.Supervisor(store);
             supervisor.AddWorker("plant", new StepWorker(), new StepSpec("B", [Latch(true)]));
-            rig.Step(supervisor, 6);
-            Assert.Equal("Latched", supervisor.GetStatus("plant/latch")!.State);
+            await rig.StepUntil(supervisor, "plant/latch", "Latched");
             await rig.ShutDown(supervisor);
         }
 
@@ -147,7 +147,8 @@ public class ResumeTests
             Supervisor supervisor = rig.Supervisor(store);
             supervisor.AddWorker("leaves", new StepWorker(), new StepSpec("B"));
             supervisor.AddWorker("stays", new StepWorker(), new StepSpec("B"));
-            rig.Step(supervisor, 3);
+            await rig.StepUntil(supervisor, "leaves", "B");
+            await rig.StepUntil(supervisor, "stays", "B");
             Assert.True(store.Flush());
             Assert.True(supervisor.RemoveWorker("leaves"));
             rig.Step(supervisor, 3);
@@ -165,8 +166,7 @@ public class ResumeTests
         using SqliteWorkerStore store = rig.Open();
         Supervisor supervisor = rig.Supervisor(store);
         supervisor.AddWorker(id, new StepWorker(), spec);
-        rig.Step(supervisor, 6);
-        Assert.Equal(state, supervisor.GetStatus(id)!.State);
+        await rig.StepUntil(supervisor, id, state);
         await rig.ShutDown(supervisor);
     }
 }

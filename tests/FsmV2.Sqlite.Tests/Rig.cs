@@ -28,8 +28,24 @@ internal sealed class Rig : IDisposable
     public bool Logged(string fragment) => Logger.Collector.GetSnapshot().Any(r => r.Message.Contains(fragment, StringComparison.Ordinal));
 
     /// <summary>Opens the store on the rig's file, its writer on the fake clock (so only <see cref="SqliteWorkerStore.Flush"/> writes).</summary>
-    public SqliteWorkerStore Open(TimeSpan? busyTimeout = null) =>
-        SqliteWorkerStore.Open(FilePath, new SqliteStoreOptions { Logger = Logger, TimeProvider = Time, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(1) });
+    public SqliteWorkerStore Open(TimeSpan? busyTimeout = null, int batchSize = 1000) =>
+        SqliteWorkerStore.Open(FilePath, new SqliteStoreOptions { Logger = Logger, TimeProvider = Time, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(1), BatchSize = batchSize });
+
+    /// <summary>Waits, without sleeping, for what the store's writer does on its own thread; fails after a generous bound.</summary>
+    public static async Task WaitUntil(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
+    {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+            if (bound.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException($"Still waiting for {what}");
+            }
+
+            await Task.Yield();
+        }
+    }
 
     public Supervisor Supervisor(IWorkerStore store) => new(Options, Time, Logger, store: store);
 
@@ -40,6 +56,25 @@ internal sealed class Rig : IDisposable
         {
             Time.Advance(Options.TickInterval);
             supervisor.Tick();
+        }
+    }
+
+    /// <summary>
+    /// Ticks until worker <paramref name="id"/> is in <paramref name="state"/> (its collector runs on the thread pool,
+    /// so how many ticks that takes varies); fails after a generous bound.
+    /// </summary>
+    public async Task StepUntil(Supervisor supervisor, string id, string state)
+    {
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        while (supervisor.GetStatus(id)?.State != state)
+        {
+            if (bound.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException($"{id} is still in {supervisor.GetStatus(id)?.State ?? "(none)"}, not {state}");
+            }
+
+            Step(supervisor);
+            await Task.Yield();
         }
     }
 
