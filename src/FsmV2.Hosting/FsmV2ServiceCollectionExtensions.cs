@@ -20,7 +20,7 @@ public static class FsmV2ServiceCollectionExtensions
 
     /// <summary>
     /// Adds the supervisor (a singleton, so the application can query <see cref="Supervisor.GetStatus()"/>; it uses the
-    /// container's <see cref="ActionPool"/> and <see cref="IMeterFactory"/> when registered), the
+    /// container's <see cref="ActionPool"/>, <see cref="IMeterFactory"/> and <see cref="IWorkerStore"/> when registered), the
     /// hosted service that runs it, <see cref="HostedWorkers"/>, <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is already
     /// registered, and validation of <see cref="SupervisorOptions"/> when the host starts. Calling it again only
     /// adds another <paramref name="configure"/> step.
@@ -89,6 +89,6 @@ public static class FsmV2ServiceCollectionExtensions
     {
         SupervisorOptions options = services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
         ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger("FsmV2.Supervisor");
-        return new Supervisor(options, services.GetService<TimeProvider>(), logger, services.GetService<ActionPool>(), services.GetService<IMeterFactory>());
+        return new Supervisor(options, services.GetService<TimeProvider>(), logger, services.GetService<ActionPool>(), services.GetService<IMeterFactory>(), services.GetService<IWorkerStore>());
     }
 }

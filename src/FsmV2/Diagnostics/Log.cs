@@ -158,4 +158,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "A supervisor tick threw {ExceptionType}: {Error}; RunAsync goes on ticking")]
     public static partial void SupervisorTickFailed(ILogger logger, Exception exception, string exceptionType, string error);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Worker {WorkerId} ({WorkerType}) resumed in {State} from the store, {RestartCount} restart(s) so far")]
+    public static partial void WorkerResumed(ILogger logger, string workerId, string workerType, string state, int restartCount);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) was persisted in state {OldState}, which its type no longer has; it resumes in its initial state {State}")]
+    public static partial void ResumedStateMissing(ILogger logger, string workerId, string workerType, string oldState, string state);
 }

@@ -32,6 +32,21 @@ internal sealed class RestartLedger
         }
     }
 
+    /// <summary>Restores a persisted count and history (on resume, before the first instance runs).</summary>
+    public void Restore(int count, IReadOnlyList<RestartRecord> history)
+    {
+        lock (_lock)
+        {
+            _history.Clear();
+            foreach (RestartRecord record in history.Skip(Math.Max(0, history.Count - HistoryLength)))
+            {
+                _history.Enqueue(record);
+            }
+
+            Volatile.Write(ref _count, Math.Max(count, 0));
+        }
+    }
+
     /// <summary>Records a restart of the live instance; returns the restart's number (1 for the first).</summary>
     public int Record(DateTimeOffset at, string reason, RestartStrategy? strategy)
     {

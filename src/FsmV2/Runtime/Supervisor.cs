@@ -438,6 +438,7 @@ public sealed class Supervisor : IAsyncDisposable
     private async Task StopAllAsync(CancellationToken ct)
     {
         _shuttingDown = true;
+        (Store as IPersistentWorkerStore)?.OnShutdown(); // keeps every record as it is now: the next process resumes here
         WorkerSlot[] slots = _slots;
         Log.ShutdownRequested(_logger, slots.Length);
         foreach (WorkerSlot slot in slots)

@@ -57,9 +57,37 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _transitionCounts = context.Metrics.TransitionCounts(_definition);
         _retry = context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _options.Random ?? Random.Shared) : null;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
-        _state = _definition.InitialState;
+        _state = Resume(record, _ledger, context);
         _supervision = new WorkerSupervision(record.Identity, context);
         _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
+    }
+
+    /// <summary>
+    /// The state this instance starts in: the persisted one (by name) when the store kept this id, with its restart
+    /// count and history; else the initial state. A persisted state the type no longer has resumes in the initial one.
+    /// </summary>
+    private int Resume(WorkerRecord<TDesired, TObserved> record, RestartLedger ledger, SupervisorContext context)
+    {
+        record.Attach(ledger);
+        int state = _definition.InitialState;
+        WorkerIdentity who = record.Identity;
+        if (context.Store is IPersistentWorkerStore store && store.TryTakeResume(who.Id, who.WorkerType, out PersistedWorker? persisted))
+        {
+            ledger.Restore(persisted.RestartCount, persisted.RestartHistory);
+            int found = _definition.FindState(persisted.StateName);
+            if (found >= 0)
+            {
+                state = found;
+                Log.WorkerResumed(context.Logger, who.Id, who.WorkerType, persisted.StateName, persisted.RestartCount);
+            }
+            else
+            {
+                Log.ResumedStateMissing(context.Logger, who.Id, who.WorkerType, persisted.StateName, _definition.GetStateName(state));
+            }
+        }
+
+        record.SetState(_definition.GetStateName(state), context.Time.GetUtcNow());
+        return state;
     }
 
     public override WorkerIdentity Identity => _record.Identity;
@@ -232,7 +260,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         switch (next.Kind)
         {
             case NextKind.Goto:
-                Transition(next);
+                Transition(next, now);
                 break;
             case NextKind.Do:
                 StartAction(next, now);
@@ -397,7 +425,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     internal override ChildLifecycle? FindChild(string id) => _children?.Find(id);
 
-    private void Transition(in Next next)
+    private void Transition(in Next next, DateTimeOffset now)
     {
         int from = _state;
         int to = next.State;
@@ -409,6 +437,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
         _lastRefused = -1;
         _state = to;
+        _record.SetState(_definition.GetStateName(to), now);
         _transitionCounts[to]++; // one writer: the tick (ObservedInstruments)
         Log.Transition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
     }
@@ -477,6 +506,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         span?.SetTag("fsmv2.worker.id", Identity.Id).SetTag("fsmv2.worker.type", Identity.WorkerType).SetTag("fsmv2.state", _definition.GetStateName(_state)).SetTag("fsmv2.reason", reason);
         Log.WorkerRestarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), restarts, reason);
         _state = _definition.InitialState;
+        _record.SetState(_definition.GetStateName(_state), _context.Time.GetUtcNow());
         _lastRefused = -1;
         Interlocked.Increment(ref _epoch); // decide again only on an observation collected after the restart
         _collector.TriggerNow(inline: false);

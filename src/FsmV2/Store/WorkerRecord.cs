@@ -8,11 +8,16 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
 {
     private DesiredEntry _desired;
     private Observation<TObserved> _observation = Observation<TObserved>.Initial;
+    private string _stateName = "";
+    private DateTimeOffset _stateSince;
+    private long _stateVersion;
+    private RestartLedger? _ledger;
 
     internal WorkerRecord(WorkerIdentity identity, TDesired desired, DateTimeOffset at)
     {
         Identity = identity;
         _desired = new DesiredEntry(desired, 1, at);
+        _stateSince = at;
     }
 
     /// <inheritdoc />
@@ -35,6 +40,57 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
 
     /// <inheritdoc />
     public Exception? CollectError => Observation.Error;
+
+    /// <inheritdoc />
+    public string StateName => Volatile.Read(ref _stateName);
+
+    /// <inheritdoc />
+    public DateTimeOffset StateSince
+    {
+        get
+        {
+            // The tick writes the time, then the version; read until both are of the same write.
+            long version;
+            DateTimeOffset since;
+            do
+            {
+                version = Volatile.Read(ref _stateVersion);
+                since = _stateSince;
+            }
+            while (version != Volatile.Read(ref _stateVersion));
+
+            return since;
+        }
+    }
+
+    /// <inheritdoc />
+    public long StateVersion => Volatile.Read(ref _stateVersion);
+
+    /// <inheritdoc />
+    public int RestartCount => _ledger?.Count ?? 0;
+
+    /// <inheritdoc />
+    public IReadOnlyList<RestartRecord> RestartHistory => _ledger?.History ?? [];
+
+    /// <inheritdoc />
+    public object? DesiredValue => Desired;
+
+    /// <inheritdoc />
+    public long ObservationVersion => Observation.Version;
+
+    /// <inheritdoc />
+    public object? ObservedValue => Observation is { HasValue: true } o ? o.Value : null;
+
+    /// <summary>The ledger of this worker id, so a store reads its restart count and history.</summary>
+    internal void Attach(RestartLedger ledger) => _ledger = ledger;
+
+    /// <summary>The tick sets the current state: a string of the definition and a time, so nothing is allocated.</summary>
+    internal void SetState(string name, DateTimeOffset since)
+    {
+        Volatile.Write(ref _stateName, name);
+        _stateSince = since;
+        Interlocked.Increment(ref _stateVersion);
+    }
 
     internal void SetDesired(TDesired desired, DateTimeOffset at)
     {

@@ -1,0 +1,10 @@
+namespace FsmV2;
+
+/// <summary>What a persistent store kept of one worker, for it to resume.</summary>
+/// <param name="Id">The worker's id (a child's is its parent's id, a slash and its name).</param>
+/// <param name="WorkerType">The worker's type.</param>
+/// <param name="StateName">The name of the state it was in.</param>
+/// <param name="StateSince">Since when it was in that state.</param>
+/// <param name="RestartCount">How many times it had restarted.</param>
+/// <param name="RestartHistory">Its most recent restarts, oldest first.</param>
+public sealed record PersistedWorker(string Id, string WorkerType, string StateName, DateTimeOffset StateSince, int RestartCount, IReadOnlyList<RestartRecord> RestartHistory);

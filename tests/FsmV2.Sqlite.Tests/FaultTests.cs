@@ -1,0 +1,129 @@
+using FsmV2.Sqlite.Tests.Workers;
+using Microsoft.Data.Sqlite;
+
+namespace FsmV2.Sqlite.Tests;
+
+/// <summary>A failing database is named with its file and operation; the supervisor goes on in memory; the writes catch up.</summary>
+public class FaultTests
+{
+    [Fact]
+    public async Task A_locked_database_is_named_in_the_error_the_supervisor_keeps_running_and_the_writes_catch_up_once_it_is_free()
+    {
+        using var rig = new Rig();
+        using SqliteWorkerStore store = rig.Open(busyTimeout: TimeSpan.FromSeconds(1)) /* SQLite's shortest wait for a lock */;
+        Supervisor supervisor = rig.Supervisor(store);
+        supervisor.AddWorker("w", new StepWorker(), new StepSpec("C"));
+
+        using (SqliteConnection other = Sql.Connect(rig.FilePath))
+        {
+            using SqliteCommand lockIt = other.CreateCommand();
+            lockIt.CommandText = "BEGIN EXCLUSIVE;";
+            lockIt.ExecuteNonQuery();
+
+            await rig.StepUntil(supervisor, "w", "C");
+            Assert.False(store.Flush());
+            Assert.Contains($"SQLite store '{rig.FilePath}': write changed workers failed", store.LastError, StringComparison.Ordinal);
+            Assert.Contains("locked", store.LastError, StringComparison.Ordinal);
+            Assert.True(rig.Logged($"SQLite store {rig.FilePath}: write changed workers failed"));
+            Assert.Equal("C", supervisor.GetStatus("w")!.State); // the supervisor went on
+            Assert.Equal(1, store.PendingWrites);
+            Assert.Equal(1, store.FailedAttempts);
+        }
+
+        Assert.True(store.Flush(), store.LastError);
+        Assert.Null(store.LastError);
+        Assert.Equal(0, store.PendingWrites);
+        Assert.True(rig.Logged($"SQLite store {rig.FilePath} recovered after 1 failed attempt(s)"));
+        Assert.Equal("C", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'"));
+        await rig.ShutDown(supervisor);
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_is_named_in_the_error_the_supervisor_runs_in_memory_and_a_repaired_file_catches_up()
+    {
+        using var rig = new Rig();
+        await File.WriteAllTextAsync(rig.FilePath, string.Concat(Enumerable.Repeat("this is not a database. ", 200)), TestContext.Current.CancellationToken);
+
+        using SqliteWorkerStore store = rig.Open();
+        Assert.Contains($"SQLite store '{rig.FilePath}': open failed", store.LastError, StringComparison.Ordinal);
+        Assert.Contains("not a database", store.LastError, StringComparison.Ordinal);
+        Supervisor supervisor = rig.Supervisor(store);
+        supervisor.AddWorker("w", new StepWorker(), new StepSpec("C"));
+        await rig.StepUntil(supervisor, "w", "C");
+        Assert.False(store.Flush());
+
+        File.Delete(rig.FilePath); // the operator moves the corrupt file away
+        Assert.True(store.Flush(), store.LastError);
+        Assert.Equal("C", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'"));
+        Assert.Equal("ok", Sql.Scalar(rig.FilePath, "PRAGMA integrity_check"));
+        await rig.ShutDown(supervisor);
+    }
+
+    [Fact]
+    public void A_file_with_a_newer_schema_fails_to_open_with_a_message_naming_the_file_and_both_versions()
+    {
+        using var rig = new Rig();
+        rig.Open().Dispose();
+        Sql.Execute(rig.FilePath, "INSERT INTO schema_version(version) VALUES (99)");
+
+        var error = Assert.Throws<InvalidOperationException>(() => rig.Open());
+        Assert.Equal($"SQLite store '{rig.FilePath}' has schema version 99, newer than this FsmV2.Toolkit.Sqlite knows (up to 1): open it with a newer version of the library.", error.Message);
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_rejected_naming_the_option()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => SqliteWorkerStore.Open("x.db", new SqliteStoreOptions { BatchSize = 0 }));
+        Assert.Equal("BatchSize", error.ParamName);
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => SqliteWorkerStore.Open("x.db", new SqliteStoreOptions { FlushInterval = TimeSpan.Zero }));
+        Assert.Equal("FlushInterval", error.ParamName);
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => SqliteWorkerStore.Open("x.db", new SqliteStoreOptions { BusyTimeout = TimeSpan.Zero }));
+        Assert.Equal("BusyTimeout", error.ParamName);
+    }
+
+    [Fact]
+    public async Task A_tick_that_transitions_every_worker_allocates_nothing_with_the_sqlite_store_and_a_flush_writes_them_in_batches()
+    {
+        using var rig = new Rig();
+        using SqliteWorkerStore store = rig.Open(batchSize: 64);
+        Supervisor supervisor = new(Rig.Options, rig.Time, logger: null, store: store);
+        for (int i = 0; i < 1_000; i++)
+        {
+            supervisor.AddWorker($"flip-{i}", new FlipWorker(), new FlipSpec());
+        }
+
+        supervisor.Tick();
+        supervisor.Tick();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            supervisor.Tick();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(store.Flush(), store.LastError);
+        Assert.Equal(1_000L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers"));
+        Assert.Equal(1_000L, store.WrittenRecords);
+        await rig.ShutDown(supervisor);
+    }
+
+    [Fact]
+    public async Task The_background_writer_commits_on_its_own_every_flush_interval_and_disposing_the_store_writes_what_is_pending()
+    {
+        using var rig = new Rig();
+        using (SqliteWorkerStore store = rig.Open())
+        {
+            Supervisor supervisor = rig.Supervisor(store);
+            supervisor.AddWorker("w", new StepWorker(), new StepSpec("B"));
+            Assert.Equal(0L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers")); // the clock has not moved: no flush yet
+            await rig.StepUntil(supervisor, "w", "B");
+
+            rig.Time.Advance(TimeSpan.FromSeconds(1)); // at least one more interval of the writer ends
+            await Rig.WaitUntil(() => Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'") as string == "B");
+
+            supervisor.AddWorker("late", new StepWorker(), new StepSpec("A"));
+        } // disposed without a flush or a shutdown
+
+        Assert.Equal("A", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'late'"));
+    }
+}
