@@ -7,4 +7,8 @@ public sealed record WorkerIdentity(string Id, string WorkerType)
 {
     /// <inheritdoc />
     public override string ToString() => $"{WorkerType}/{Id}";
+
+    /// <summary>Whether <paramref name="id"/> names a descendant of worker <paramref name="ancestorId"/> (its id, a slash, and more).</summary>
+    internal static bool IsBelow(string id, string ancestorId) =>
+        id.Length > ancestorId.Length && id[ancestorId.Length] == '/' && id.StartsWith(ancestorId, StringComparison.Ordinal);
 }

@@ -325,7 +325,7 @@ internal sealed class ChildTree
                 return child;
             }
 
-            if (id.StartsWith(child.Id, StringComparison.Ordinal) && id.Length > child.Id.Length && id[child.Id.Length] == '/')
+            if (WorkerIdentity.IsBelow(id, child.Id))
             {
                 return child.Slot?.FindChild(id);
             }

@@ -325,8 +325,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         foreach (WorkerSlot slot in _slots)
         {
-            string root = slot.Identity.Id;
-            if (id.Length > root.Length && id[root.Length] == '/' && id.StartsWith(root, StringComparison.Ordinal) && slot.FindChild(id) is { } child)
+            if (WorkerIdentity.IsBelow(id, slot.Identity.Id) && slot.FindChild(id) is { } child)
             {
                 return child;
             }
