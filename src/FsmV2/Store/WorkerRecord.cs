@@ -49,7 +49,8 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
     {
         get
         {
-            // The tick writes the time, then the version; read until both are of the same write.
+            // A sequence lock: the tick makes the version odd while it writes and even when done; read until the
+            // time was read between the same two even versions (a DateTimeOffset can be torn otherwise).
             long version;
             DateTimeOffset since;
             do
@@ -57,7 +58,7 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
                 version = Volatile.Read(ref _stateVersion);
                 since = _stateSince;
             }
-            while (version != Volatile.Read(ref _stateVersion));
+            while ((version & 1) != 0 || version != Volatile.Read(ref _stateVersion));
 
             return since;
         }
@@ -87,9 +88,10 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
     /// <summary>The tick sets the current state: a string of the definition and a time, so nothing is allocated.</summary>
     internal void SetState(string name, DateTimeOffset since)
     {
+        Interlocked.Increment(ref _stateVersion); // odd: a write is under way
         Volatile.Write(ref _stateName, name);
         _stateSince = since;
-        Interlocked.Increment(ref _stateVersion);
+        Interlocked.Increment(ref _stateVersion); // even: done
     }
 
     internal void SetDesired(TDesired desired, DateTimeOffset at)
