@@ -5,6 +5,11 @@ using Microsoft.CodeAnalysis.Text;
 namespace FsmV2.Generators;
 
 /// <summary>Everything the emitter needs to know about one worker; plain values only.</summary>
+/// <remarks>
+/// <see cref="IsPartial"/> is false for a worker (or a type containing it) missing <c>partial</c>: FSMV015 is reported
+/// and only the stand-ins its state bodies name are emitted, so that FSMV015 is the only error. <see cref="EmitTest"/>
+/// is false when the worker declares a member named <c>Test</c> itself.
+/// </remarks>
 internal sealed record WorkerModel(
     string Namespace,
     string TypeName,
@@ -16,7 +21,9 @@ internal sealed record WorkerModel(
     EquatableArray<ActionModel> Actions,
     EquatableArray<string> Parents,
     int InitialState,
-    bool HasParameterlessConstructor)
+    bool HasParameterlessConstructor,
+    bool IsPartial = true,
+    bool EmitTest = true)
 {
     public string HintName => WorkerModelBuilder.Short(FullyQualifiedName)
         .Replace("@", string.Empty).Replace('<', '[').Replace('>', ']') + ".g.cs"; // '@' (an escaped keyword) is not allowed in hint names.

@@ -10,8 +10,16 @@ internal static class WorkerEmitter
 {
     private static readonly string[] PhaseNames = ["Stopped", "Starting", "RunningHealthy", "RunningDegraded", "Stopping"];
 
+    /// <summary>The name of the generated nested class of test helpers (left out if the worker has a member of that name).</summary>
+    public const string TestClass = "Test";
+
     public static string Emit(WorkerModel model, string generatorVersion)
     {
+        if (!model.IsPartial)
+        {
+            return EmitStandIns(model, generatorVersion);
+        }
+
         string machine = $"global::FsmV2.IWorkerMachine<{model.DesiredType}, {model.ObservedType}>";
         string snapshot = $"global::FsmV2.Snapshot<{model.DesiredType}, {model.ObservedType}>";
 
@@ -41,10 +49,11 @@ internal static class WorkerEmitter
         w.Open($"partial class {Identifier(model.TypeName)} : {string.Join(", ", interfaces)}");
 
         EmitEnums(w, model);
-        EmitHelpers(w);
+        EmitHelpers(w, "private");
         EmitMetadata(w, model);
         EmitDiagrams(w, model);
         EmitChildSpecFactories(w, model);
+        EmitTestHelpers(w, model, snapshot);
         EmitAdapter(w, model, machine, snapshot);
 
         w.Close();
@@ -63,7 +72,7 @@ internal static class WorkerEmitter
 
     private static void EmitEnums(SourceWriter w, WorkerModel model)
     {
-        w.Line($"/// <summary>The states of <see cref=\"{Identifier(model.TypeName)}\"/>, in declaration order.</summary>");
+        w.Line($"/// <summary>The states of <see cref=\"{model.FullyQualifiedName}\"/>, in declaration order.</summary>");
         w.Open("public enum State");
         for (int i = 0; i < model.States.Count; i++)
         {
@@ -74,7 +83,7 @@ internal static class WorkerEmitter
 
         w.Close();
         w.Line();
-        w.Line($"/// <summary>The actions of <see cref=\"{Identifier(model.TypeName)}\"/>, in declaration order.</summary>");
+        w.Line($"/// <summary>The actions of <see cref=\"{model.FullyQualifiedName}\"/>, in declaration order.</summary>");
         w.Open("public enum Act");
         for (int i = 0; i < model.Actions.Count; i++)
         {
@@ -90,27 +99,27 @@ internal static class WorkerEmitter
         w.Line();
     }
 
-    private static void EmitHelpers(SourceWriter w)
+    private static void EmitHelpers(SourceWriter w, string access)
     {
         w.Line("/// <summary>Change to <paramref name=\"state\"/>, which this state must declare in [TransitionsTo].</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line("private static global::FsmV2.Next Goto(State state, string reason) => global::FsmV2.Next.ToState((int)state, reason);");
+        w.Line($"{access} static global::FsmV2.Next Goto(State state, string reason) => global::FsmV2.Next.ToState((int)state, reason);");
         w.Line();
         w.Line("/// <summary>Keep the current state and do nothing.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line("private static global::FsmV2.Next Stay(string reason) => global::FsmV2.Next.Stay(reason);");
+        w.Line($"{access} static global::FsmV2.Next Stay(string reason) => global::FsmV2.Next.Stay(reason);");
         w.Line();
         w.Line("/// <summary>Keep the current state and run <paramref name=\"action\"/> in the action pool.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line("private static global::FsmV2.Next Do(Act action, string reason) => global::FsmV2.Next.RunAction((int)action, reason);");
+        w.Line($"{access} static global::FsmV2.Next Do(Act action, string reason) => global::FsmV2.Next.RunAction((int)action, reason);");
         w.Line();
         w.Line("/// <summary>Ask the supervisor to remove this worker (after a shutdown request, from a stopped state).</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line("private static global::FsmV2.Next Remove(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Remove, reason);");
+        w.Line($"{access} static global::FsmV2.Next Remove(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Remove, reason);");
         w.Line();
         w.Line("/// <summary>Ask the supervisor to restart this worker from its initial state.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line("private static global::FsmV2.Next Restart(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Restart, reason);");
+        w.Line($"{access} static global::FsmV2.Next Restart(string reason) => global::FsmV2.Next.SignalSupervisor(global::FsmV2.Signal.Restart, reason);");
         w.Line();
     }
 
@@ -237,6 +246,108 @@ internal static class WorkerEmitter
         w.Line();
     }
 
+    /// <summary>
+    /// For a worker missing <c>partial</c> (FSMV015): a static class with the names its state bodies use (the enums and
+    /// decision helpers), imported by a <c>global using static</c>, so the missing keyword is the only error reported.
+    /// </summary>
+    private static string EmitStandIns(WorkerModel model, string generatorVersion)
+    {
+        var name = new StringBuilder("NotPartial_");
+        foreach (char c in Short(model.FullyQualifiedName))
+        {
+            name.Append(char.IsLetterOrDigit(c) ? c : '_');
+        }
+
+        var w = new SourceWriter();
+        w.Line("// <auto-generated/>");
+        w.Line($"// {model.TypeName} is not partial (FSMV015): only these stand-ins are generated until it is.");
+        w.Line("#nullable enable");
+        w.Line($"global using static FsmV2.Generated.{name};");
+        w.Line();
+        w.Open("namespace FsmV2.Generated");
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"FsmV2.Generators\", \"{generatorVersion}\")]");
+        w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        w.Open($"internal static class {name}");
+        EmitEnums(w, model);
+        EmitHelpers(w, "internal");
+        w.Close();
+        w.Close();
+        return w.ToString();
+    }
+
+    /// <summary>
+    /// <c>Test</c>: evaluates one state without a supervisor and returns the decision typed with the worker's own enums.
+    /// </summary>
+    private static void EmitTestHelpers(SourceWriter w, WorkerModel model, string snapshot)
+    {
+        if (!model.EmitTest)
+        {
+            return;
+        }
+
+        string self = Identifier(model.TypeName);
+        w.Line($"/// <summary>Test helpers for <see cref=\"{self}\"/>: evaluate one state without a supervisor.</summary>");
+        w.Open($"public static class {TestClass}");
+        w.Line("/// <summary>Evaluates <paramref name=\"state\"/> on <paramref name=\"snapshot\"/>, as the supervisor would, and returns its decision.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"state\"/> is not a callable state.</exception>");
+        w.Open($"public static Decision Decide(State state, in {snapshot} snapshot)");
+        w.Open("switch (state)");
+        foreach (StateModel state in model.States)
+        {
+            if (state.Callable)
+            {
+                w.Line($"case State.{Identifier(state.Name)}: return new Decision({Identifier(state.Name)}(in snapshot));");
+            }
+        }
+
+        w.Line($"default: throw new global::System.ArgumentOutOfRangeException(nameof(state), state, {SourceWriter.Literal($"{model.TypeName} has no callable state with this value.")});");
+        w.Close();
+        w.Close();
+        w.Line();
+        EmitDecision(w, self);
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitDecision(SourceWriter w, string self)
+    {
+        w.Line($"/// <summary>A decision of <see cref=\"{self}\"/>, typed with its <see cref=\"State\"/> and <see cref=\"Act\"/>.</summary>");
+        w.Open("public readonly struct Decision");
+        w.Line("/// <summary>Wraps <paramref name=\"next\"/>.</summary>");
+        w.Line("public Decision(global::FsmV2.Next next) => Next = next;");
+        w.Line();
+        w.Line("/// <summary>The decision as the supervisor receives it.</summary>");
+        w.Line("public global::FsmV2.Next Next { get; }");
+        w.Line();
+        w.Line("/// <summary>Stay, Goto, Do or Signal.</summary>");
+        w.Line("public global::FsmV2.NextKind Kind => Next.Kind;");
+        w.Line();
+        w.Line("/// <summary>The state a Goto goes to; <see langword=\"null\"/> for any other decision.</summary>");
+        w.Line("public State? Target => Next.Kind == global::FsmV2.NextKind.Goto ? (State)Next.State : null;");
+        w.Line();
+        w.Line("/// <summary>The action a Do runs; <see langword=\"null\"/> for any other decision.</summary>");
+        w.Line("public Act? Action => Next.Kind == global::FsmV2.NextKind.Do ? (Act)Next.Action : null;");
+        w.Line();
+        w.Line("/// <summary>The signal (Remove, Restart); <see cref=\"global::FsmV2.Signal.None\"/> for any other decision.</summary>");
+        w.Line("public global::FsmV2.Signal Signal => Next.Signal;");
+        w.Line();
+        w.Line("/// <summary>Whether the state stays where it is without an action.</summary>");
+        w.Line("public bool IsStay => Next.Kind == global::FsmV2.NextKind.Stay;");
+        w.Line();
+        w.Line("/// <summary>The reason the state gave.</summary>");
+        w.Line("public string Reason => Next.Reason;");
+        w.Line();
+        w.Line("/// <summary>The decision with the worker's names, e.g. <c>Goto Running: pump reports running</c>.</summary>");
+        w.Line("public override string ToString() => Next.Kind switch");
+        w.Line("{");
+        w.Line("    global::FsmV2.NextKind.Goto => \"Goto \" + GetStateName((State)Next.State) + \": \" + Next.Reason,");
+        w.Line("    global::FsmV2.NextKind.Do => \"Do \" + Definition.GetActionName(Next.Action) + \": \" + Next.Reason,");
+        w.Line("    global::FsmV2.NextKind.Signal => Next.Signal + \": \" + Next.Reason,");
+        w.Line("    _ => \"Stay: \" + Next.Reason,");
+        w.Line("};");
+        w.Close();
+    }
+
     private static void EmitAdapter(SourceWriter w, WorkerModel model, string machine, string snapshot)
     {
         w.Line($"global::FsmV2.WorkerDefinition {machine}.Definition => Definition;");
@@ -278,6 +389,8 @@ internal static class WorkerEmitter
     /// <summary><paramref name="name"/> as a C# identifier: reserved keywords get their <c>@</c> back.</summary>
     public static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static string Short(string qualified) => WorkerModelBuilder.Short(qualified);
 
     private static string Describe(StateModel state)
     {

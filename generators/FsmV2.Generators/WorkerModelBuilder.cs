@@ -73,10 +73,12 @@ internal static class WorkerModelBuilder
         var diagnostics = new List<DiagnosticInfo>();
         Location typeLocation = declaration.Identifier.GetLocation();
 
-        if (!IsPartialAll(type, ct))
+        // A worker that is not partial still gets a model: the emitter gives its state bodies stand-ins for the
+        // names they use (Goto, State, …), so FSMV015 is reported alone instead of followed by a name error each.
+        bool isPartial = IsPartialAll(type, ct);
+        if (!isPartial)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WorkerNotPartial, typeLocation, type.Name));
-            return new WorkerResult(null, diagnostics.ToEquatableArray());
         }
 
         for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
@@ -249,7 +251,9 @@ internal static class WorkerModelBuilder
             actions.ToEquatableArray(),
             parents.ToEquatableArray(),
             initialIndex,
-            type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal));
+            type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal),
+            isPartial,
+            type.GetMembers(WorkerEmitter.TestClass).IsEmpty);
         return new WorkerResult(model, diagnostics.ToEquatableArray());
     }
 

@@ -6,7 +6,7 @@ namespace Sample.Tree
     [global::System.CodeDom.Compiler.GeneratedCode("FsmV2.Generators", "{generator-version}")]
     partial class ChildWorker : global::FsmV2.IWorkerMachine<int, int>, global::FsmV2.IChildOf<global::Sample.Tree.ParentWorker>
     {
-        /// <summary>The states of <see cref="ChildWorker"/>, in declaration order.</summary>
+        /// <summary>The states of <see cref="global::Sample.Tree.ChildWorker"/>, in declaration order.</summary>
         public enum State
         {
             /// <summary>Initial state. Phase Stopped. Goes to Busy.</summary>
@@ -15,7 +15,7 @@ namespace Sample.Tree
             Busy = 1,
         }
 
-        /// <summary>The actions of <see cref="ChildWorker"/>, in declaration order.</summary>
+        /// <summary>The actions of <see cref="global::Sample.Tree.ChildWorker"/>, in declaration order.</summary>
         public enum Act
         {
         }
@@ -78,6 +78,59 @@ namespace Sample.Tree
 
         /// <summary>Declares a child named <paramref name="name"/> of this worker type, created by <paramref name="create"/>.</summary>
         public static global::FsmV2.ChildSpec<ChildWorker> AsChild(string name, int spec, global::System.Func<ChildWorker> create, bool enabled = true) => global::FsmV2.ChildSpec.Create<ChildWorker, int, int>(name, spec, create, enabled);
+
+        /// <summary>Test helpers for <see cref="ChildWorker"/>: evaluate one state without a supervisor.</summary>
+        public static class Test
+        {
+            /// <summary>Evaluates <paramref name="state"/> on <paramref name="snapshot"/>, as the supervisor would, and returns its decision.</summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="state"/> is not a callable state.</exception>
+            public static Decision Decide(State state, in global::FsmV2.Snapshot<int, int> snapshot)
+            {
+                switch (state)
+                {
+                    case State.Idle: return new Decision(Idle(in snapshot));
+                    case State.Busy: return new Decision(Busy(in snapshot));
+                    default: throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "ChildWorker has no callable state with this value.");
+                }
+            }
+
+            /// <summary>A decision of <see cref="ChildWorker"/>, typed with its <see cref="State"/> and <see cref="Act"/>.</summary>
+            public readonly struct Decision
+            {
+                /// <summary>Wraps <paramref name="next"/>.</summary>
+                public Decision(global::FsmV2.Next next) => Next = next;
+
+                /// <summary>The decision as the supervisor receives it.</summary>
+                public global::FsmV2.Next Next { get; }
+
+                /// <summary>Stay, Goto, Do or Signal.</summary>
+                public global::FsmV2.NextKind Kind => Next.Kind;
+
+                /// <summary>The state a Goto goes to; <see langword="null"/> for any other decision.</summary>
+                public State? Target => Next.Kind == global::FsmV2.NextKind.Goto ? (State)Next.State : null;
+
+                /// <summary>The action a Do runs; <see langword="null"/> for any other decision.</summary>
+                public Act? Action => Next.Kind == global::FsmV2.NextKind.Do ? (Act)Next.Action : null;
+
+                /// <summary>The signal (Remove, Restart); <see cref="global::FsmV2.Signal.None"/> for any other decision.</summary>
+                public global::FsmV2.Signal Signal => Next.Signal;
+
+                /// <summary>Whether the state stays where it is without an action.</summary>
+                public bool IsStay => Next.Kind == global::FsmV2.NextKind.Stay;
+
+                /// <summary>The reason the state gave.</summary>
+                public string Reason => Next.Reason;
+
+                /// <summary>The decision with the worker's names, e.g. <c>Goto Running: pump reports running</c>.</summary>
+                public override string ToString() => Next.Kind switch
+                {
+                    global::FsmV2.NextKind.Goto => "Goto " + GetStateName((State)Next.State) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Do => "Do " + Definition.GetActionName(Next.Action) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Signal => Next.Signal + ": " + Next.Reason,
+                    _ => "Stay: " + Next.Reason,
+                };
+            }
+        }
 
         global::FsmV2.WorkerDefinition global::FsmV2.IWorkerMachine<int, int>.Definition => Definition;
 

@@ -10,7 +10,7 @@ namespace Sample.Nesting
             [global::System.CodeDom.Compiler.GeneratedCode("FsmV2.Generators", "{generator-version}")]
             partial class ValveWorker : global::FsmV2.IWorkerMachine<int, int>
             {
-                /// <summary>The states of <see cref="ValveWorker"/>, in declaration order.</summary>
+                /// <summary>The states of <see cref="global::Sample.Nesting.Plant.Line.ValveWorker"/>, in declaration order.</summary>
                 public enum State
                 {
                     /// <summary>Initial state. Phase Stopped. Goes to Open.</summary>
@@ -19,7 +19,7 @@ namespace Sample.Nesting
                     Open = 1,
                 }
 
-                /// <summary>The actions of <see cref="ValveWorker"/>, in declaration order.</summary>
+                /// <summary>The actions of <see cref="global::Sample.Nesting.Plant.Line.ValveWorker"/>, in declaration order.</summary>
                 public enum Act
                 {
                     /// <summary>Runs <c>Adjust</c>; times out after 250 ms.</summary>
@@ -75,6 +75,59 @@ namespace Sample.Nesting
 
                 /// <summary>The declared state graph in Graphviz DOT.</summary>
                 public static string ToDot() => "digraph ValveWorker {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n    __start [shape=point];\n    __start -> Closed;\n    Closed -> Open;\n    Open -> Closed;\n}\n";
+
+                /// <summary>Test helpers for <see cref="ValveWorker"/>: evaluate one state without a supervisor.</summary>
+                public static class Test
+                {
+                    /// <summary>Evaluates <paramref name="state"/> on <paramref name="snapshot"/>, as the supervisor would, and returns its decision.</summary>
+                    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="state"/> is not a callable state.</exception>
+                    public static Decision Decide(State state, in global::FsmV2.Snapshot<int, int> snapshot)
+                    {
+                        switch (state)
+                        {
+                            case State.Closed: return new Decision(Closed(in snapshot));
+                            case State.Open: return new Decision(Open(in snapshot));
+                            default: throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "ValveWorker has no callable state with this value.");
+                        }
+                    }
+
+                    /// <summary>A decision of <see cref="ValveWorker"/>, typed with its <see cref="State"/> and <see cref="Act"/>.</summary>
+                    public readonly struct Decision
+                    {
+                        /// <summary>Wraps <paramref name="next"/>.</summary>
+                        public Decision(global::FsmV2.Next next) => Next = next;
+
+                        /// <summary>The decision as the supervisor receives it.</summary>
+                        public global::FsmV2.Next Next { get; }
+
+                        /// <summary>Stay, Goto, Do or Signal.</summary>
+                        public global::FsmV2.NextKind Kind => Next.Kind;
+
+                        /// <summary>The state a Goto goes to; <see langword="null"/> for any other decision.</summary>
+                        public State? Target => Next.Kind == global::FsmV2.NextKind.Goto ? (State)Next.State : null;
+
+                        /// <summary>The action a Do runs; <see langword="null"/> for any other decision.</summary>
+                        public Act? Action => Next.Kind == global::FsmV2.NextKind.Do ? (Act)Next.Action : null;
+
+                        /// <summary>The signal (Remove, Restart); <see cref="global::FsmV2.Signal.None"/> for any other decision.</summary>
+                        public global::FsmV2.Signal Signal => Next.Signal;
+
+                        /// <summary>Whether the state stays where it is without an action.</summary>
+                        public bool IsStay => Next.Kind == global::FsmV2.NextKind.Stay;
+
+                        /// <summary>The reason the state gave.</summary>
+                        public string Reason => Next.Reason;
+
+                        /// <summary>The decision with the worker's names, e.g. <c>Goto Running: pump reports running</c>.</summary>
+                        public override string ToString() => Next.Kind switch
+                        {
+                            global::FsmV2.NextKind.Goto => "Goto " + GetStateName((State)Next.State) + ": " + Next.Reason,
+                            global::FsmV2.NextKind.Do => "Do " + Definition.GetActionName(Next.Action) + ": " + Next.Reason,
+                            global::FsmV2.NextKind.Signal => Next.Signal + ": " + Next.Reason,
+                            _ => "Stay: " + Next.Reason,
+                        };
+                    }
+                }
 
                 global::FsmV2.WorkerDefinition global::FsmV2.IWorkerMachine<int, int>.Definition => Definition;
 

@@ -6,7 +6,7 @@ namespace Sample.Watch
     [global::System.CodeDom.Compiler.GeneratedCode("FsmV2.Generators", "{generator-version}")]
     partial class WatchdogWorker : global::FsmV2.IWorkerMachine<global::System.TimeSpan, global::System.DateTimeOffset>
     {
-        /// <summary>The states of <see cref="WatchdogWorker"/>, in declaration order.</summary>
+        /// <summary>The states of <see cref="global::Sample.Watch.WatchdogWorker"/>, in declaration order.</summary>
         public enum State
         {
             /// <summary>Initial state. Phase Stopped. Goes to Watching.</summary>
@@ -17,7 +17,7 @@ namespace Sample.Watch
             DegradedLate = 2,
         }
 
-        /// <summary>The actions of <see cref="WatchdogWorker"/>, in declaration order.</summary>
+        /// <summary>The actions of <see cref="global::Sample.Watch.WatchdogWorker"/>, in declaration order.</summary>
         public enum Act
         {
         }
@@ -72,6 +72,60 @@ namespace Sample.Watch
 
         /// <summary>The declared state graph in Graphviz DOT.</summary>
         public static string ToDot() => "digraph WatchdogWorker {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n    __start [shape=point];\n    __start -> Stopped;\n    Stopped -> Watching;\n    Watching -> DegradedLate;\n    Watching -> Stopped;\n    DegradedLate -> Watching;\n    DegradedLate -> Stopped;\n}\n";
+
+        /// <summary>Test helpers for <see cref="WatchdogWorker"/>: evaluate one state without a supervisor.</summary>
+        public static class Test
+        {
+            /// <summary>Evaluates <paramref name="state"/> on <paramref name="snapshot"/>, as the supervisor would, and returns its decision.</summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="state"/> is not a callable state.</exception>
+            public static Decision Decide(State state, in global::FsmV2.Snapshot<global::System.TimeSpan, global::System.DateTimeOffset> snapshot)
+            {
+                switch (state)
+                {
+                    case State.Stopped: return new Decision(Stopped(in snapshot));
+                    case State.Watching: return new Decision(Watching(in snapshot));
+                    case State.DegradedLate: return new Decision(DegradedLate(in snapshot));
+                    default: throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "WatchdogWorker has no callable state with this value.");
+                }
+            }
+
+            /// <summary>A decision of <see cref="WatchdogWorker"/>, typed with its <see cref="State"/> and <see cref="Act"/>.</summary>
+            public readonly struct Decision
+            {
+                /// <summary>Wraps <paramref name="next"/>.</summary>
+                public Decision(global::FsmV2.Next next) => Next = next;
+
+                /// <summary>The decision as the supervisor receives it.</summary>
+                public global::FsmV2.Next Next { get; }
+
+                /// <summary>Stay, Goto, Do or Signal.</summary>
+                public global::FsmV2.NextKind Kind => Next.Kind;
+
+                /// <summary>The state a Goto goes to; <see langword="null"/> for any other decision.</summary>
+                public State? Target => Next.Kind == global::FsmV2.NextKind.Goto ? (State)Next.State : null;
+
+                /// <summary>The action a Do runs; <see langword="null"/> for any other decision.</summary>
+                public Act? Action => Next.Kind == global::FsmV2.NextKind.Do ? (Act)Next.Action : null;
+
+                /// <summary>The signal (Remove, Restart); <see cref="global::FsmV2.Signal.None"/> for any other decision.</summary>
+                public global::FsmV2.Signal Signal => Next.Signal;
+
+                /// <summary>Whether the state stays where it is without an action.</summary>
+                public bool IsStay => Next.Kind == global::FsmV2.NextKind.Stay;
+
+                /// <summary>The reason the state gave.</summary>
+                public string Reason => Next.Reason;
+
+                /// <summary>The decision with the worker's names, e.g. <c>Goto Running: pump reports running</c>.</summary>
+                public override string ToString() => Next.Kind switch
+                {
+                    global::FsmV2.NextKind.Goto => "Goto " + GetStateName((State)Next.State) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Do => "Do " + Definition.GetActionName(Next.Action) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Signal => Next.Signal + ": " + Next.Reason,
+                    _ => "Stay: " + Next.Reason,
+                };
+            }
+        }
 
         global::FsmV2.WorkerDefinition global::FsmV2.IWorkerMachine<global::System.TimeSpan, global::System.DateTimeOffset>.Definition => Definition;
 

@@ -6,7 +6,7 @@ namespace Sample.Pumps
     [global::System.CodeDom.Compiler.GeneratedCode("FsmV2.Generators", "{generator-version}")]
     partial class PumpWorker : global::FsmV2.IWorkerMachine<global::Sample.Pumps.PumpConfig, global::Sample.Pumps.PumpStatus>
     {
-        /// <summary>The states of <see cref="PumpWorker"/>, in declaration order.</summary>
+        /// <summary>The states of <see cref="global::Sample.Pumps.PumpWorker"/>, in declaration order.</summary>
         public enum State
         {
             /// <summary>Initial state. Phase Stopped. Goes to Starting.</summary>
@@ -17,7 +17,7 @@ namespace Sample.Pumps
             Running = 2,
         }
 
-        /// <summary>The actions of <see cref="PumpWorker"/>, in declaration order.</summary>
+        /// <summary>The actions of <see cref="global::Sample.Pumps.PumpWorker"/>, in declaration order.</summary>
         public enum Act
         {
             /// <summary>Runs <c>StartPump</c>; times out after 5000 ms.</summary>
@@ -74,6 +74,60 @@ namespace Sample.Pumps
 
         /// <summary>The declared state graph in Graphviz DOT.</summary>
         public static string ToDot() => "digraph PumpWorker {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n    __start [shape=point];\n    __start -> Stopped;\n    Stopped -> Starting;\n    Starting -> Running;\n    Starting -> Stopped;\n    Running -> Stopped;\n}\n";
+
+        /// <summary>Test helpers for <see cref="PumpWorker"/>: evaluate one state without a supervisor.</summary>
+        public static class Test
+        {
+            /// <summary>Evaluates <paramref name="state"/> on <paramref name="snapshot"/>, as the supervisor would, and returns its decision.</summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="state"/> is not a callable state.</exception>
+            public static Decision Decide(State state, in global::FsmV2.Snapshot<global::Sample.Pumps.PumpConfig, global::Sample.Pumps.PumpStatus> snapshot)
+            {
+                switch (state)
+                {
+                    case State.Stopped: return new Decision(Stopped(in snapshot));
+                    case State.Starting: return new Decision(Starting(in snapshot));
+                    case State.Running: return new Decision(Running(in snapshot));
+                    default: throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "PumpWorker has no callable state with this value.");
+                }
+            }
+
+            /// <summary>A decision of <see cref="PumpWorker"/>, typed with its <see cref="State"/> and <see cref="Act"/>.</summary>
+            public readonly struct Decision
+            {
+                /// <summary>Wraps <paramref name="next"/>.</summary>
+                public Decision(global::FsmV2.Next next) => Next = next;
+
+                /// <summary>The decision as the supervisor receives it.</summary>
+                public global::FsmV2.Next Next { get; }
+
+                /// <summary>Stay, Goto, Do or Signal.</summary>
+                public global::FsmV2.NextKind Kind => Next.Kind;
+
+                /// <summary>The state a Goto goes to; <see langword="null"/> for any other decision.</summary>
+                public State? Target => Next.Kind == global::FsmV2.NextKind.Goto ? (State)Next.State : null;
+
+                /// <summary>The action a Do runs; <see langword="null"/> for any other decision.</summary>
+                public Act? Action => Next.Kind == global::FsmV2.NextKind.Do ? (Act)Next.Action : null;
+
+                /// <summary>The signal (Remove, Restart); <see cref="global::FsmV2.Signal.None"/> for any other decision.</summary>
+                public global::FsmV2.Signal Signal => Next.Signal;
+
+                /// <summary>Whether the state stays where it is without an action.</summary>
+                public bool IsStay => Next.Kind == global::FsmV2.NextKind.Stay;
+
+                /// <summary>The reason the state gave.</summary>
+                public string Reason => Next.Reason;
+
+                /// <summary>The decision with the worker's names, e.g. <c>Goto Running: pump reports running</c>.</summary>
+                public override string ToString() => Next.Kind switch
+                {
+                    global::FsmV2.NextKind.Goto => "Goto " + GetStateName((State)Next.State) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Do => "Do " + Definition.GetActionName(Next.Action) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Signal => Next.Signal + ": " + Next.Reason,
+                    _ => "Stay: " + Next.Reason,
+                };
+            }
+        }
 
         global::FsmV2.WorkerDefinition global::FsmV2.IWorkerMachine<global::Sample.Pumps.PumpConfig, global::Sample.Pumps.PumpStatus>.Definition => Definition;
 

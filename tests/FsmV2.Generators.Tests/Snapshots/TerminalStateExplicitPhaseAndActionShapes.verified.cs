@@ -6,7 +6,7 @@ namespace Sample.Jobs
     [global::System.CodeDom.Compiler.GeneratedCode("FsmV2.Generators", "{generator-version}")]
     partial class JobWorker : global::FsmV2.IWorkerMachine<global::Sample.Jobs.JobSpec, global::Sample.Jobs.JobStatus>
     {
-        /// <summary>The states of <see cref="JobWorker"/>, in declaration order.</summary>
+        /// <summary>The states of <see cref="global::Sample.Jobs.JobWorker"/>, in declaration order.</summary>
         public enum State
         {
             /// <summary>Initial state. Phase Stopped. Goes to Working.</summary>
@@ -19,7 +19,7 @@ namespace Sample.Jobs
             Finished = 3,
         }
 
-        /// <summary>The actions of <see cref="JobWorker"/>, in declaration order.</summary>
+        /// <summary>The actions of <see cref="global::Sample.Jobs.JobWorker"/>, in declaration order.</summary>
         public enum Act
         {
             /// <summary>Runs <c>Work</c>; times out after 30000 ms.</summary>
@@ -79,6 +79,61 @@ namespace Sample.Jobs
 
         /// <summary>The declared state graph in Graphviz DOT.</summary>
         public static string ToDot() => "digraph JobWorker {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n    __start [shape=point];\n    __start -> Queued;\n    Finished [peripheries=2];\n    Queued -> Working;\n    Working -> Draining;\n    Working -> Finished;\n    Draining -> Finished;\n}\n";
+
+        /// <summary>Test helpers for <see cref="JobWorker"/>: evaluate one state without a supervisor.</summary>
+        public static class Test
+        {
+            /// <summary>Evaluates <paramref name="state"/> on <paramref name="snapshot"/>, as the supervisor would, and returns its decision.</summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="state"/> is not a callable state.</exception>
+            public static Decision Decide(State state, in global::FsmV2.Snapshot<global::Sample.Jobs.JobSpec, global::Sample.Jobs.JobStatus> snapshot)
+            {
+                switch (state)
+                {
+                    case State.Queued: return new Decision(Queued(in snapshot));
+                    case State.Working: return new Decision(Working(in snapshot));
+                    case State.Draining: return new Decision(Draining(in snapshot));
+                    case State.Finished: return new Decision(Finished(in snapshot));
+                    default: throw new global::System.ArgumentOutOfRangeException(nameof(state), state, "JobWorker has no callable state with this value.");
+                }
+            }
+
+            /// <summary>A decision of <see cref="JobWorker"/>, typed with its <see cref="State"/> and <see cref="Act"/>.</summary>
+            public readonly struct Decision
+            {
+                /// <summary>Wraps <paramref name="next"/>.</summary>
+                public Decision(global::FsmV2.Next next) => Next = next;
+
+                /// <summary>The decision as the supervisor receives it.</summary>
+                public global::FsmV2.Next Next { get; }
+
+                /// <summary>Stay, Goto, Do or Signal.</summary>
+                public global::FsmV2.NextKind Kind => Next.Kind;
+
+                /// <summary>The state a Goto goes to; <see langword="null"/> for any other decision.</summary>
+                public State? Target => Next.Kind == global::FsmV2.NextKind.Goto ? (State)Next.State : null;
+
+                /// <summary>The action a Do runs; <see langword="null"/> for any other decision.</summary>
+                public Act? Action => Next.Kind == global::FsmV2.NextKind.Do ? (Act)Next.Action : null;
+
+                /// <summary>The signal (Remove, Restart); <see cref="global::FsmV2.Signal.None"/> for any other decision.</summary>
+                public global::FsmV2.Signal Signal => Next.Signal;
+
+                /// <summary>Whether the state stays where it is without an action.</summary>
+                public bool IsStay => Next.Kind == global::FsmV2.NextKind.Stay;
+
+                /// <summary>The reason the state gave.</summary>
+                public string Reason => Next.Reason;
+
+                /// <summary>The decision with the worker's names, e.g. <c>Goto Running: pump reports running</c>.</summary>
+                public override string ToString() => Next.Kind switch
+                {
+                    global::FsmV2.NextKind.Goto => "Goto " + GetStateName((State)Next.State) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Do => "Do " + Definition.GetActionName(Next.Action) + ": " + Next.Reason,
+                    global::FsmV2.NextKind.Signal => Next.Signal + ": " + Next.Reason,
+                    _ => "Stay: " + Next.Reason,
+                };
+            }
+        }
 
         global::FsmV2.WorkerDefinition global::FsmV2.IWorkerMachine<global::Sample.Jobs.JobSpec, global::Sample.Jobs.JobStatus>.Definition => Definition;
 
