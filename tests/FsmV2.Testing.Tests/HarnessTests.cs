@@ -1,0 +1,143 @@
+using FsmV2.Tests.Workers;
+
+namespace FsmV2.Testing.Tests;
+
+/// <summary>The harness: a supervisor on a fake clock, scripted observations, actions completed on demand, assertions.</summary>
+public class HarnessTests
+{
+    private static WorkerHarness<PumpConfig, PumpStatus> Pump(bool run = true, WorkerHarnessOptions? options = null) =>
+        new(new PumpWorker(), new PumpConfig(Run: run), new PumpStatus(Running: false), options);
+
+    [Fact]
+    public async Task NothingIsDecidedBeforeTheFirstTick()
+    {
+        await using var h = Pump();
+
+        h.AssertState(PumpWorker.State.Stopped);
+        Assert.Empty(h.Events);
+    }
+
+    [Fact]
+    public async Task APumpStartsThroughItsActionAndRunsOnceObserved()
+    {
+        await using var h = Pump();
+
+        h.Tick();
+        h.AssertTransitioned(PumpWorker.State.Stopped, PumpWorker.State.Starting);
+        h.Tick();
+        h.AssertActionRequested(PumpWorker.Act.StartPump);
+        Assert.Equal("StartPump", h.PendingAction);
+
+        h.Tick(3);                                   // the action waits for the test; the worker is not evaluated meanwhile
+        h.AssertState(PumpWorker.State.Starting);
+        Assert.Single(h.Events, e => e.Kind == HarnessEventKind.Action);
+
+        h.Observe(new PumpStatus(Running: true));
+        await h.CompleteActionAsync();
+        Assert.Null(h.PendingAction);
+        Assert.Equal(ActionOutcome.Succeeded, h.Handle.Status.LastAction!.Outcome);
+
+        h.Tick();
+        h.AssertState(PumpWorker.State.Running);
+        Assert.Equal(
+            ["Transition Stopped -> Starting: desired: running", "Action StartPump in Starting: pump not running yet", "Transition Starting -> Running: pump reports running"],
+            h.Events.Select(e => e.ToString()));
+        Assert.Equal(h.Time.GetUtcNow(), h.Events[^1].At);
+    }
+
+    [Fact]
+    public async Task AFailedActionIsRecordedAndTheStateDecidesAgain()
+    {
+        await using var h = Pump();
+        h.Tick(2);
+
+        await h.FailActionAsync(new InvalidOperationException("no power"));
+
+        ActionResult last = h.Handle.Status.LastAction!;
+        Assert.Equal(ActionOutcome.Failed, last.Outcome);
+        Assert.Equal("no power", last.Error!.Message);
+        h.Tick();
+        Assert.Equal(2, h.Events.Count(e => e.Kind == HarnessEventKind.Action));
+    }
+
+    [Fact]
+    public async Task RunActionsRunsTheWorkersOwnCode()
+    {
+        var pump = new PumpWorker();
+        await using var h = new WorkerHarness<PumpConfig, PumpStatus>(pump, new PumpConfig(), new PumpStatus(false), new WorkerHarnessOptions { RunActions = true });
+
+        h.Tick(2);
+        await h.Handle.ActionCompletion;
+
+        Assert.Equal(1, pump.Starts);
+        Assert.Equal(ActionOutcome.Succeeded, h.Handle.Status.LastAction!.Outcome);
+    }
+
+    [Fact]
+    public async Task ASpecUpdateAndAShutdownReachTheStates()
+    {
+        await using var h = Pump(run: false);
+        h.Tick();
+        h.AssertState("Stopped");
+
+        h.UpdateSpec(new PumpConfig(Run: true));
+        h.Tick();
+        h.AssertState("Starting");
+
+        h.RequestShutdown();
+        h.Tick(2);
+        h.AssertTransitioned("Starting", "Stopped");
+        h.AssertSignalled(Signal.Remove);
+        Assert.True(h.IsRemoved);
+    }
+
+    [Fact]
+    public async Task AdvanceMovesTheClockWithoutDeciding()
+    {
+        await using var h = Pump();
+        DateTimeOffset before = h.Time.GetUtcNow();
+
+        h.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(before.AddSeconds(30), h.Time.GetUtcNow());
+        Assert.Empty(h.Events);
+        Assert.Equal(0, h.Supervisor.TickCount);
+    }
+
+    [Fact]
+    public async Task FailedAssertionsSayWhatWasExpectedAndWhatHappened()
+    {
+        await using var h = Pump();
+        h.Tick();
+
+        var state = Assert.Throws<HarnessAssertionException>(() => h.AssertState(PumpWorker.State.Running));
+        var transition = Assert.Throws<HarnessAssertionException>(() => h.AssertTransitioned(PumpWorker.State.Starting, PumpWorker.State.Running));
+        var action = Assert.Throws<HarnessAssertionException>(() => h.AssertActionRequested(PumpWorker.Act.StartPump));
+        var signal = Assert.Throws<HarnessAssertionException>(() => h.AssertSignalled(Signal.Restart));
+
+        Assert.Equal("Expected PumpWorker in Running, but it is in Starting. It decided: Transition Stopped -> Starting: desired: running.", state.Message);
+        Assert.StartsWith("Expected a transition Starting -> Running of PumpWorker, but it never happened.", transition.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Expected action StartPump of PumpWorker", action.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Expected signal Restart of PumpWorker", signal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompletingWithoutAnActionFailsInsteadOfHanging()
+    {
+        await using var h = Pump(run: false, new WorkerHarnessOptions { WaitTimeout = TimeSpan.FromMilliseconds(50) });
+        h.Tick();
+
+        var error = await Assert.ThrowsAsync<HarnessAssertionException>(h.CompleteActionAsync);
+        Assert.Contains("No action of PumpWorker started", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACoverageOfAnotherWorkerTypeIsRefusedByName()
+    {
+        var other = new TransitionCoverage(new WorkerDefinition("ValveWorker", ["Closed"], [LifecyclePhase.Stopped], [true], 0, [[]], [], []));
+
+        var error = Assert.Throws<ArgumentException>(() => Pump(options: new WorkerHarnessOptions { Coverage = other }));
+        Assert.Contains("WorkerHarnessOptions.Coverage counts ValveWorker, but the harness runs PumpWorker", error.Message, StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+}
