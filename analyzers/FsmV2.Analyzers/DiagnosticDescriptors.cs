@@ -30,6 +30,13 @@ internal static class DiagnosticDescriptors
     public const string ActionRetryLoopId = "FSMV012";
     public const string ChildOfCycleId = "FSMV014";
     public const string WorkerNotClassId = "FSMV018";
+    public const string ChildNotOfParentId = "FSMV019";
+
+    /// <summary>Property of an FSMV019 diagnostic: the metadata name of the child worker type.</summary>
+    public const string ChildProperty = "Child";
+
+    /// <summary>Property of an FSMV019 diagnostic: the metadata name of the parent worker type.</summary>
+    public const string ParentProperty = "Parent";
 
     /// <summary>Property of an FSMV001 diagnostic: the state whose declared transitions are missing the target.</summary>
     public const string StateProperty = "State";
@@ -148,6 +155,12 @@ internal static class DiagnosticDescriptors
         "Worker '{0}' is generic (or nested in a generic type); workers must be closed, non-generic classes",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor ChildNotOfParent = Create(
+        ChildNotOfParentId,
+        "Child spec for a worker that is not [ChildOf] the parent",
+        "'{0}' is not declared [ChildOf(typeof({1}))], so it cannot be a child of a {1}: add the attribute to {0} or give the {1} another child",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         GeneratorFailureId,
         "The FsmV2 generator could not process a worker",
@@ -160,7 +173,7 @@ internal static class DiagnosticDescriptors
         UnknownTransitionTarget, NoInitialState, MultipleInitialStates, InvalidStateSignature, InvalidActionSignature,
         ChildOfNotWorker, WorkerNotPartial, WorkerWithoutInterface, GenericWorker, GeneratorFailure,
         IllegalTransition, UnreachableState, DeadEndState, ImpureState, ShutdownNotCheckedFirst, StoppingStateCanStay,
-        ActionRetryLoop, ChildOfCycle, WorkerNotClass,
+        ActionRetryLoop, ChildOfCycle, WorkerNotClass, ChildNotOfParent,
     ];
 
     /// <summary>The descriptor with id <paramref name="id"/>.</summary>

@@ -21,7 +21,6 @@ internal static class WorkerModelBuilder
     private const string StateAttribute = "FsmV2.StateAttribute";
     private const string TransitionsToAttribute = "FsmV2.TransitionsToAttribute";
     private const string ActionAttribute = "FsmV2.ActionAttribute";
-    private const string ChildOfAttribute = "FsmV2.ChildOfAttribute";
     private const string WorkerInterface = "FsmV2.IWorker`2";
     private const string SnapshotType = "FsmV2.Snapshot`2";
     private const string NextType = "FsmV2.Next";
@@ -206,15 +205,8 @@ internal static class WorkerModelBuilder
         }
 
         var parents = new List<string>();
-        foreach (AttributeData attribute in type.GetAttributes())
+        foreach ((AttributeData attribute, INamedTypeSymbol parent) in ChildOfRule.DeclaredParents(type))
         {
-            if (attribute.AttributeClass?.ToDisplayString() != ChildOfAttribute ||
-                attribute.ConstructorArguments.Length != 1 ||
-                attribute.ConstructorArguments[0].Value is not INamedTypeSymbol parent)
-            {
-                continue;
-            }
-
             bool parentIsWorker = parent.TypeKind == TypeKind.Class &&
                 parent.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == WorkerAttribute);
             if (parentIsWorker)

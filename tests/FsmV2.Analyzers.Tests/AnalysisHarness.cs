@@ -20,7 +20,7 @@ internal sealed record AnalysisResult(
 internal static class AnalysisHarness
 {
     public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers =
-        [new StateMethodAnalyzer(), new WorkerGraphAnalyzer(), new ActionMethodAnalyzer()];
+        [new StateMethodAnalyzer(), new WorkerGraphAnalyzer(), new ActionMethodAnalyzer(), new ChildSpecAnalyzer()];
 
     public static async Task<AnalysisResult> RunAsync(IEnumerable<(string Path, string Source)> sources, CancellationToken ct)
     {

@@ -98,6 +98,9 @@ public abstract class ChildSpec
     /// <summary>The child's worker type name, known before an instance exists (for a child that cannot be created).</summary>
     internal abstract string WorkerType { get; }
 
+    /// <summary>The child's worker type.</summary>
+    internal abstract Type ChildType { get; }
+
     /// <summary>Gives the live child this spec's desired state.</summary>
     internal abstract void Apply(WorkerSlot slot, DateTimeOffset now);
 }

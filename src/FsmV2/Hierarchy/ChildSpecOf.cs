@@ -51,6 +51,8 @@ public abstract class ChildSpec<TChild> : ChildSpec
 
     internal override string WorkerType => typeof(TChild).Name;
 
+    internal override Type ChildType => typeof(TChild);
+
     private protected abstract ChildSpec<TChild> Copy();
 
     // A copy that keeps how this child is supervised, so the With… calls can be chained in any order.

@@ -20,6 +20,11 @@ public sealed class ChildSpecs<TParent> : IReadOnlyList<ChildSpec>
         where TChild : class, IChildOf<TParent>
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return AddChecked(spec);
+    }
+
+    private ChildSpecs<TParent> AddChecked(ChildSpec spec)
+    {
         if (!_names.Add(spec.Name))
         {
             throw new ArgumentException($"Child '{spec.Name}' of a {typeof(TParent).Name} is declared twice; child names must be unique among siblings.", nameof(spec));
@@ -27,6 +32,27 @@ public sealed class ChildSpecs<TParent> : IReadOnlyList<ChildSpec>
 
         _specs.Add(spec);
         return this;
+    }
+
+    /// <summary>
+    /// Binds only for a child that is not <see cref="ChildOfAttribute">[ChildOf(typeof(TParent))]</see> (or a spec typed
+    /// only as <see cref="ChildSpec"/>): the FSMV019 analyzer reports such a call at the spec, with a code fix adding the
+    /// attribute, instead of the compiler's generic-constraint error; at run time it adds a child of
+    /// <typeparamref name="TParent"/> and refuses any other.
+    /// </summary>
+    /// <exception cref="ArgumentException">The child may not have this parent, or its name was already added.</exception>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public ChildSpecs<TParent> Add(ChildSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!typeof(IChildOf<TParent>).IsAssignableFrom(spec.ChildType))
+        {
+            throw new ArgumentException(
+                $"Child '{spec.Name}' is a {spec.WorkerType}, which is not [ChildOf(typeof({typeof(TParent).Name}))] (FSMV019): declare the attribute on {spec.WorkerType} to make it a child of a {typeof(TParent).Name}.",
+                nameof(spec));
+        }
+
+        return AddChecked(spec);
     }
 
     /// <inheritdoc />
