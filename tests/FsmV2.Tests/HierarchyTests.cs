@@ -189,6 +189,19 @@ public class HierarchyTests
     }
 
     [Fact]
+    public void A_spec_typed_only_as_ChildSpec_for_a_worker_of_another_parent_is_refused_naming_it()
+    {
+        // FSMV019 reports a ChildSpec<CellWorker> added to a PlantWorker at build time; typed as ChildSpec it is checked here.
+        ChildSpec cell = CellWorker.AsChild("c1", new NodeSpec());
+        ChildSpec line = LineWorker.AsChild("l1", new NodeSpec());
+
+        var error = Assert.Throws<ArgumentException>(() => new ChildSpecs<PlantWorker>().Add(cell));
+
+        Assert.Equal("Child 'c1' is a CellWorker, which is not [ChildOf(typeof(PlantWorker))] (FSMV019): declare the attribute on CellWorker to make it a child of a PlantWorker. (Parameter 'spec')", error.Message);
+        Assert.Single(new ChildSpecs<PlantWorker>().Add(line));
+    }
+
+    [Fact]
     public void Duplicate_child_names_are_refused_naming_the_child()
     {
         var specs = new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("twin", new NodeSpec()));

@@ -1,3 +1,4 @@
+using FsmV2.Testing;
 using FsmV2.Tests.Workers;
 using Microsoft.Extensions.Logging;
 
@@ -331,30 +332,29 @@ public class SupervisorTests
     [Fact]
     public async Task Removing_a_worker_asks_it_to_shut_down_gracefully()
     {
-        await using var h = new Harness();
-        var handle = h.Supervisor.AddWorker("pump", new PumpWorker(), new PumpConfig(Run: false));
-        h.Supervisor.Tick();
-        Assert.False(handle.IsRemoved);
+        await using var h = new WorkerHarness<PumpConfig, PumpStatus>(new PumpWorker(), new PumpConfig(Run: false), new PumpStatus(false), new() { Id = "pump" });
+        h.Tick();
+        Assert.False(h.IsRemoved);
 
         Assert.True(h.Supervisor.RemoveWorker("pump"));
         Assert.False(h.Supervisor.RemoveWorker("nobody"));
-        h.Supervisor.Tick();
-        Assert.True(handle.IsRemoved);
+        h.Tick();
+        h.AssertSignalled(Signal.Remove);
+        Assert.True(h.IsRemoved);
     }
 
     [Fact]
     public async Task Updating_the_spec_changes_the_desired_state_seen_by_the_states()
     {
-        await using var h = new Harness();
-        var handle = h.Supervisor.AddWorker("pump", new PumpWorker(), new PumpConfig(Run: false));
-        h.Supervisor.Tick();
-        Assert.Equal("desired: stopped", handle.Status.Reason);
+        await using var h = new WorkerHarness<PumpConfig, PumpStatus>(new PumpWorker(), new PumpConfig(Run: false), new PumpStatus(false));
+        h.Tick();
+        Assert.Equal("desired: stopped", h.Handle.Status.Reason);
 
-        long version = handle.Record.DesiredVersion;
-        handle.UpdateSpec(new PumpConfig(Run: true));
-        Assert.Equal(version + 1, handle.Record.DesiredVersion);
-        h.Supervisor.Tick();
-        Assert.Equal("Starting", handle.Status.State);
+        long version = h.Handle.Record.DesiredVersion;
+        h.UpdateSpec(new PumpConfig(Run: true));
+        Assert.Equal(version + 1, h.Handle.Record.DesiredVersion);
+        h.Tick();
+        h.AssertTransitioned(PumpWorker.State.Stopped, PumpWorker.State.Starting);
     }
 
     [Theory]
