@@ -2,7 +2,8 @@
 
 Each worker combines one way of writing each state (nested ternaries, switch expressions and statements,
 pattern matching, local functions, LINQ, records with `with`, helpers in the partial Name.Helpers.cs file,
-retry helpers of the shared Device class); 56 are clean, 48 carry one defect marked {|FSMVnnn:span|}.
+retry helpers of the shared Device class); 56 are clean, 48 carry one defect marked {|FSMVnnn:span|}. Six
+hierarchy files (PlantNNN.cs) give a parent its children, three of them a child that is not [ChildOf] it (FSMV019).
 """
 import os, itertools
 out = os.path.dirname(os.path.abspath(__file__))
@@ -361,11 +362,105 @@ for i in range(48):
     add(name, worker(name, **kw), more)
     n += 1
 
+# hierarchies (FSMV019): a parent, a child of it, a child of another parent, a worker nobody's child, and the
+# children one plan gives the parent; a spec for a worker that is not [ChildOf] the parent is marked.
+HIERARCHY = '''namespace Corpus.{name};
+
+public sealed record LineSpec(IReadOnlyList<ChildSpec> Children) : IHasChildren;
+
+public sealed record Unit(int Speed);
+
+[Worker]
+public sealed partial class {name}Line : IWorker<LineSpec, bool>
+{{
+    public ValueTask<bool> CollectAsync(LineSpec desired, CancellationToken ct) => ValueTask.FromResult(true);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Running(in Snapshot<LineSpec, bool> s)
+        => s.ShutdownRequested ? Remove("shutdown requested")
+         : s.Children.AllOperational ? Stay("all units healthy")
+         : Stay($"{{s.Children.Unhealthy}} units unhealthy");
+}}
+
+[Worker]
+public sealed partial class {name}Tank : IWorker<LineSpec, bool>
+{{
+    public ValueTask<bool> CollectAsync(LineSpec desired, CancellationToken ct) => ValueTask.FromResult(true);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Running(in Snapshot<LineSpec, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("running");
+}}
+
+{unit}
+
+[Worker, ChildOf(typeof({name}Tank))]
+public sealed partial class {name}Valve : IWorker<Unit, bool>
+{{
+    public ValueTask<bool> CollectAsync(Unit desired, CancellationToken ct) => ValueTask.FromResult(desired.Speed > 0);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Open(in Snapshot<Unit, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("open");
+}}
+
+[Worker]
+public sealed partial class {name}Lamp : IWorker<Unit, bool>
+{{
+    public ValueTask<bool> CollectAsync(Unit desired, CancellationToken ct) => ValueTask.FromResult(true);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Lit(in Snapshot<Unit, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("lit");
+}}
+
+public static class {name}Plan
+{{
+    public static LineSpec Line(int speed) => new({children});
+}}
+'''
+
+UNIT_ONE = '''[Worker, ChildOf(typeof({name}Line))]
+public sealed partial class {name}Unit : IWorker<Unit, bool>
+{{
+    public ValueTask<bool> CollectAsync(Unit desired, CancellationToken ct) => ValueTask.FromResult(desired.Speed > 0);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Running(in Snapshot<Unit, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay($"at {{s.Desired.Speed}}");
+}}'''
+
+UNIT_TWO = UNIT_ONE.replace("[Worker, ChildOf(typeof({name}Line))]", "[Worker]\n[ChildOf(typeof({name}Line))]\n[ChildOf(typeof({name}Tank))]")
+
+hierarchies = [
+ (UNIT_ONE, '''new ChildSpecs<{name}Line>()
+        .Add({name}Unit.AsChild("u1", new Unit(speed)))
+        .Add({name}Unit.AsChild("u2", new Unit(speed * 2), enabled: false).WithPolicy(RestartPolicy.Transient))'''),
+ (UNIT_TWO, '''new ChildSpecs<{name}Line>
+    {{
+        {name}Unit.AsChild("u1", new Unit(speed)),
+        ChildSpec.Create<{name}Unit, Unit, bool>("u2", new Unit(speed), () => new {name}Unit()),
+    }}'''),
+ (UNIT_ONE, '''new ChildSpecs<{name}Line>()
+        .Add({name}Unit.AsChild("u1", new Unit(speed)))
+        .Add({{|FSMV019:{name}Valve.AsChild("v1", new Unit(speed))|}})'''),
+ (UNIT_ONE, '''new ChildSpecs<{name}Line>
+    {{
+        {{|FSMV019:ChildSpec.Create<{name}Lamp, Unit, bool>("lamp", new Unit(0), () => new {name}Lamp())|}},
+        {name}Unit.AsChild("u1", new Unit(speed)),
+    }}'''),
+ (UNIT_ONE, '''new ChildSpecs<{name}Line>().Add({{|FSMV019:{name}Valve.AsChild("v1", new Unit(speed)).WithStartupTimeout(TimeSpan.FromSeconds(5))|}})'''),
+ (UNIT_TWO, '''new ChildSpecs<{name}Line>().Add({name}Unit.AsChild("u1", new Unit(speed)))'''),
+]
+hierarchy_files = {}
+for i, (unit, children) in enumerate(hierarchies):
+    name = f"Plant{n:03d}"
+    hierarchy_files[name] = HIERARCHY.format(name=name, unit=unit.format(name=name), children=children.format(name=name))
+    n += 1
+
 for f in os.listdir(out):
     if f.endswith(".cs"):
         os.remove(os.path.join(out, f))
 for stem, (main, helpers) in files.items():
     open(os.path.join(out, stem + ".cs"), "w").write(main)
     open(os.path.join(out, stem + ".Helpers.cs"), "w").write(helpers)
+for stem, source in hierarchy_files.items():
+    open(os.path.join(out, stem + ".cs"), "w").write(source)
 open(os.path.join(out, "Device.cs"), "w").write(DEVICE)
-print(len(files), "workers")
+print(len(files), "workers,", len(hierarchy_files), "hierarchies")

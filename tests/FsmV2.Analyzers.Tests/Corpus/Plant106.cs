@@ -1,0 +1,60 @@
+namespace Corpus.Plant106;
+
+public sealed record LineSpec(IReadOnlyList<ChildSpec> Children) : IHasChildren;
+
+public sealed record Unit(int Speed);
+
+[Worker]
+public sealed partial class Plant106Line : IWorker<LineSpec, bool>
+{
+    public ValueTask<bool> CollectAsync(LineSpec desired, CancellationToken ct) => ValueTask.FromResult(true);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Running(in Snapshot<LineSpec, bool> s)
+        => s.ShutdownRequested ? Remove("shutdown requested")
+         : s.Children.AllOperational ? Stay("all units healthy")
+         : Stay($"{s.Children.Unhealthy} units unhealthy");
+}
+
+[Worker]
+public sealed partial class Plant106Tank : IWorker<LineSpec, bool>
+{
+    public ValueTask<bool> CollectAsync(LineSpec desired, CancellationToken ct) => ValueTask.FromResult(true);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Running(in Snapshot<LineSpec, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("running");
+}
+
+[Worker, ChildOf(typeof(Plant106Line))]
+public sealed partial class Plant106Unit : IWorker<Unit, bool>
+{
+    public ValueTask<bool> CollectAsync(Unit desired, CancellationToken ct) => ValueTask.FromResult(desired.Speed > 0);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Running(in Snapshot<Unit, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay($"at {s.Desired.Speed}");
+}
+
+[Worker, ChildOf(typeof(Plant106Tank))]
+public sealed partial class Plant106Valve : IWorker<Unit, bool>
+{
+    public ValueTask<bool> CollectAsync(Unit desired, CancellationToken ct) => ValueTask.FromResult(desired.Speed > 0);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Open(in Snapshot<Unit, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("open");
+}
+
+[Worker]
+public sealed partial class Plant106Lamp : IWorker<Unit, bool>
+{
+    public ValueTask<bool> CollectAsync(Unit desired, CancellationToken ct) => ValueTask.FromResult(true);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Lit(in Snapshot<Unit, bool> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("lit");
+}
+
+public static class Plant106Plan
+{
+    public static LineSpec Line(int speed) => new(new ChildSpecs<Plant106Line>()
+        .Add(Plant106Unit.AsChild("u1", new Unit(speed)))
+        .Add({|FSMV019:Plant106Valve.AsChild("v1", new Unit(speed))|}));
+}
