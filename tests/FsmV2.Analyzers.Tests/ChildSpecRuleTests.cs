@@ -118,4 +118,23 @@ public class ChildSpecRuleTests
         Workers(
             """new ChildSpecs<LineWorker>().Add(ChildSpec.Create<LampWorker, int, int>("lamp", 1, () => new LampWorker()))""",
             "[Worker]\n[ChildOf(typeof(LineWorker))]\npublic sealed partial class LampWorker : IWorker<int, int>"));
+
+    [Fact]
+    public Task TheFixChangesTheFileThatDeclaresTheChild() => CodeFixFilesAsync<ChildSpecAnalyzer, AddChildOfCodeFix>(
+        Workers("""new ChildSpecs<LineWorker>().Add({|FSMV019:Pumps.PumpWorker.AsChild("p1", 1)|})"""),
+        Workers("""new ChildSpecs<LineWorker>().Add(Pumps.PumpWorker.AsChild("p1", 1))"""),
+        ("Pump.cs", Pump("[Worker, ChildOf(typeof(Plant.TankWorker))]"), Pump("[Worker, ChildOf(typeof(Plant.TankWorker))]\n[ChildOf(typeof(Plant.LineWorker))]")));
+
+    private static string Pump(string attributes) => $$"""
+        namespace Pumps;
+
+        {{attributes}}
+        public sealed partial class PumpWorker : IWorker<int, int>
+        {
+            public ValueTask<int> CollectAsync(int desired, CancellationToken ct) => ValueTask.FromResult(desired);
+
+            [State(Initial = true, Terminal = true)]
+            static Next Running(in Snapshot<int, int> s) => s.ShutdownRequested ? Remove("shutdown") : Stay("running");
+        }
+        """;
 }

@@ -61,6 +61,20 @@ internal static class Verify
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Like <see cref="CodeFixAsync{TAnalyzer, TCodeFix}"/> with a second file, <paramref name="other"/>, that the fix may change too.</summary>
+    public static async Task CodeFixFilesAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, (string Name, string Source, string Fixed) other)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CodeFixTest<TAnalyzer, TCodeFix>();
+        Configure(test, test.TestState, source);
+        test.TestState.Sources.Add((other.Name, other.Source));
+        test.FixedState.Sources.Add(("Worker.cs", fixedSource));
+        test.FixedState.Sources.Add(("Usings.cs", TestCompilation.WorkerUsings));
+        test.FixedState.Sources.Add((other.Name, other.Fixed));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
     private static void Configure<TVerifier>(Microsoft.CodeAnalysis.Testing.AnalyzerTest<TVerifier> test, SolutionState state, string source)
         where TVerifier : IVerifier, new()
     {

@@ -111,4 +111,31 @@ public class GeneratedBehaviourTests
         Assert.Throws<ArgumentOutOfRangeException>(() => machine.Decide(2, default));
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = machine.RunActionAsync(1, 1, TestContext.Current.CancellationToken); });
     }
+
+    [Theory]
+    [MemberData(nameof(Workers))]
+    public void EveryWorkerGetsTestDecideOverEachState(string source, string typeName, string initial, string[] edges)
+    {
+        Type test = LoadWorker(source, typeName).GetNestedType("Test", BindingFlags.Public)!;
+
+        Assert.NotNull(test.GetMethod("Decide", BindingFlags.Public | BindingFlags.Static));
+        Assert.NotNull(test.GetNestedType("Decision", BindingFlags.Public));
+        Assert.NotEmpty(initial);
+        Assert.NotEmpty(edges);
+    }
+
+    [Fact]
+    public void AWorkerWithAMemberNamedTestKeepsItAndGetsNoTestClass()
+    {
+        string source = WorkerSources.GlobalNamespace.Replace(
+            "public ValueTask<bool> CollectAsync",
+            "public static int Test => 42;\n\n    public ValueTask<bool> CollectAsync",
+            StringComparison.Ordinal);
+        Assert.NotEqual(WorkerSources.GlobalNamespace, source);
+
+        Type worker = LoadWorker(source, "LampWorker");
+
+        Assert.Null(worker.GetNestedType("Test", BindingFlags.Public));
+        Assert.Equal(42, worker.GetProperty("Test")!.GetValue(null));
+    }
 }

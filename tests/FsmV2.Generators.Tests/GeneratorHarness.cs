@@ -42,9 +42,13 @@ internal sealed record GeneratorRun(
 /// <summary>Builds in-memory compilations of worker sources and runs the generator over them.</summary>
 internal static class GeneratorHarness
 {
-    /// <summary>The kit's references (the .NET 10 reference assemblies, the FsmV2 runtime) plus hosting, which README examples show.</summary>
+    /// <summary>The kit's references (the .NET 10 reference assemblies, the FsmV2 runtime) plus hosting and the testing kit with xunit, which README examples show.</summary>
     private static readonly ImmutableArray<MetadataReference> References = TestCompilation.ReferencesWith(
         typeof(FsmV2.WorkerAttribute),
+        typeof(FsmV2.Testing.WorkerHarness<,>),
+        typeof(Microsoft.Extensions.Time.Testing.FakeTimeProvider),
+        typeof(Xunit.FactAttribute),
+        typeof(Xunit.Assert),
         typeof(Microsoft.Extensions.Logging.ILogger),
         typeof(FsmV2.Hosting.FsmV2ServiceCollectionExtensions),
         typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection),
