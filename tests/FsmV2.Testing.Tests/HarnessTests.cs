@@ -33,8 +33,11 @@ public class HarnessTests
         Assert.Single(h.Events, e => e.Kind == HarnessEventKind.Action);
 
         h.Observe(new PumpStatus(Running: true));
+        long observations = h.Handle.Record.Observation.Version;
         await h.CompleteActionAsync();
         Assert.Null(h.PendingAction);
+        Assert.True(h.Handle.Record.Observation.Version > observations);   // collected again when the action ended
+        Assert.True(h.Handle.Record.Observation.Value.Running);
         Assert.Equal(ActionOutcome.Succeeded, h.Handle.Status.LastAction!.Outcome);
 
         h.Tick();
@@ -92,6 +95,20 @@ public class HarnessTests
     }
 
     [Fact]
+    public async Task AnUndeclaredGotoIsRecordedAsRefusedAndNotCovered()
+    {
+        await using var h = new WorkerHarness<int, int>(new JumpWorker(), (int)JumpWorker.State.C, 0);
+
+        h.Tick();
+
+        HarnessEvent refused = Assert.Single(h.Events);
+        Assert.Equal("RefusedTransition A -> C: jump", refused.ToString());
+        h.AssertState(JumpWorker.State.A);
+        Assert.Empty(h.Coverage.Taken);
+        Assert.Throws<HarnessAssertionException>(() => h.AssertTransitioned("A", "C"));
+    }
+
+    [Fact]
     public async Task AdvanceMovesTheClockWithoutDeciding()
     {
         await using var h = Pump();
@@ -140,4 +157,22 @@ public class HarnessTests
         Assert.Contains("WorkerHarnessOptions.Coverage counts ValveWorker, but the harness runs PumpWorker", error.Message, StringComparison.Ordinal);
         await Task.CompletedTask;
     }
+}
+
+/// <summary>Goes from A wherever its desired state says, which the analyzers cannot judge: A -> C is refused at run time.</summary>
+[Worker]
+public sealed partial class JumpWorker : IWorker<int, int>
+{
+    public ValueTask<int> CollectAsync(int desired, CancellationToken ct) => ValueTask.FromResult(desired);
+
+    [State(Initial = true)]
+    [TransitionsTo(nameof(B))]
+    static Next A(in Snapshot<int, int> s) => s.ShutdownRequested ? Remove("shutdown requested") : Goto((State)s.Desired, "jump");
+
+    [State(Terminal = true)]
+    [TransitionsTo(nameof(C))]
+    static Next B(in Snapshot<int, int> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("b");
+
+    [State(Terminal = true)]
+    static Next C(in Snapshot<int, int> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("c");
 }
