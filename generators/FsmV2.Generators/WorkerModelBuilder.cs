@@ -49,7 +49,7 @@ internal static class WorkerModelBuilder
                 return new WorkerResult(null, EquatableArray<DiagnosticInfo>.Empty);
             }
 
-            return BuildCore(type, (TypeDeclarationSyntax)context.TargetNode, context.SemanticModel.Compilation, ct);
+            return OneMistakeOneDiagnostic(BuildCore(type, (TypeDeclarationSyntax)context.TargetNode, context.SemanticModel.Compilation, ct));
         }
         catch (OperationCanceledException)
         {
@@ -65,6 +65,13 @@ internal static class WorkerModelBuilder
                 $"{ex.GetType().Name}: {ex.Message}");
             return new WorkerResult(null, new[] { failure }.ToEquatableArray());
         }
+    }
+
+    // A worker missing 'partial' reports FSMV015 and nothing else, as before its model (for the stand-ins) was built.
+    private static WorkerResult OneMistakeOneDiagnostic(WorkerResult result)
+    {
+        DiagnosticInfo? notPartial = result.Diagnostics.FirstOrDefault(d => d.Id == DiagnosticDescriptors.WorkerNotPartialId);
+        return notPartial is null ? result : result with { Diagnostics = new[] { notPartial }.ToEquatableArray() };
     }
 
     private static WorkerResult BuildCore(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Compilation compilation, CancellationToken ct)
