@@ -9,9 +9,10 @@ public sealed class WorkerHarnessOptions
     public string Id { get; set; } = "worker";
 
     /// <summary>
-    /// The supervisor's options (default: a 100 ms tick, observations never stale, 1 min action timeout, 10 s shutdown
-    /// timeout). The harness uses a copy whose <see cref="SupervisorOptions.CollectInterval"/> is the tick interval,
-    /// so every <see cref="WorkerHarness{TDesired, TObserved}.Tick"/> collects the scripted observation first.
+    /// The supervisor's options (default: a 100 ms tick, a 1 s collect timeout, a day before an observation is stale, a
+    /// 1 min action timeout, a 10 s shutdown timeout). The harness uses a copy whose
+    /// <see cref="SupervisorOptions.CollectInterval"/> is the tick interval, so every
+    /// <see cref="WorkerHarness{TDesired, TObserved}.Tick"/> collects the scripted observation first.
     /// </summary>
     public SupervisorOptions? Supervisor { get; set; }
 

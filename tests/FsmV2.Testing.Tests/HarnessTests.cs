@@ -109,6 +109,22 @@ public class HarnessTests
     }
 
     [Fact]
+    public async Task ATickIsOneTickIntervalWithOneCollectionBeforeIt()
+    {
+        await using var byDefault = Pump();
+        await using var slow = Pump(options: new WorkerHarnessOptions { Supervisor = new SupervisorOptions { TickInterval = TimeSpan.FromSeconds(1), CollectInterval = TimeSpan.FromSeconds(5) } });
+        DateTimeOffset start = byDefault.Time.GetUtcNow();
+        long collected = slow.Handle.Record.Observation.Version;
+
+        byDefault.Tick();
+        slow.Tick(3);
+
+        Assert.Equal(start.AddMilliseconds(100), byDefault.Time.GetUtcNow());
+        Assert.Equal(start.AddSeconds(3), slow.Time.GetUtcNow());
+        Assert.Equal(collected + 3, slow.Handle.Record.Observation.Version);   // CollectInterval is the tick interval
+    }
+
+    [Fact]
     public async Task AdvanceMovesTheClockWithoutDeciding()
     {
         await using var h = Pump();
