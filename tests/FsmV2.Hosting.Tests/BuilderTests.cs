@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -88,5 +90,18 @@ public class BuilderTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(Ct));
 
         Assert.Equal("Worker 'valve-9': the configuration section 'Valves:valve-9' is missing or empty; it must hold the worker's spec (ValveSpec).", error.Message);
+    }
+
+    [Fact]
+    public void The_overloads_that_bind_from_configuration_are_marked_for_trimmed_and_AOT_apps()
+    {
+        MethodInfo[] binding = [.. typeof(FsmV2BuilderExtensions).GetMethods().Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(IConfiguration)))];
+
+        Assert.NotEmpty(binding);
+        Assert.All(binding, m =>
+        {
+            Assert.NotNull(m.GetCustomAttribute<RequiresUnreferencedCodeAttribute>());
+            Assert.NotNull(m.GetCustomAttribute<RequiresDynamicCodeAttribute>());
+        });
     }
 }
