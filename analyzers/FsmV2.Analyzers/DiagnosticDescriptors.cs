@@ -9,7 +9,12 @@ namespace FsmV2.Analyzers;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "FsmV2";
-    private const string HelpBase = "https://github.com/fsmv2/FsmV2.Toolkit/blob/main/README.md#diagnostics";
+
+    /// <summary>
+    /// The README's diagnostics table, from the assembly's <c>FsmV2.HelpLinkBase</c> metadata: set once, from
+    /// <c>FsmV2RepositoryUrl</c> in Directory.Build.props, for the generator, the analyzers and the code fixes alike.
+    /// </summary>
+    internal static readonly string HelpBase = ReadHelpBase();
 
     public const string IllegalTransitionId = "FSMV001";
     public const string UnknownTransitionTargetId = "FSMV002";
@@ -188,6 +193,19 @@ internal static class DiagnosticDescriptors
         }
 
         return GeneratorFailure;
+    }
+
+    private static string ReadHelpBase()
+    {
+        foreach (object attribute in typeof(DiagnosticDescriptors).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false))
+        {
+            if (attribute is System.Reflection.AssemblyMetadataAttribute { Key: "FsmV2.HelpLinkBase", Value: { Length: > 0 } value })
+            {
+                return value;
+            }
+        }
+
+        throw new System.InvalidOperationException("FsmV2: the assembly has no FsmV2.HelpLinkBase metadata (set in Directory.Build.props).");
     }
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,8 +28,8 @@ public static class FsmV2ServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Adjusts the supervisor's options; runs after any configuration binding.</param>
-    /// <returns><paramref name="services"/>, for chaining.</returns>
-    public static IServiceCollection AddFsmV2(this IServiceCollection services, Action<SupervisorOptions>? configure = null)
+    /// <returns>A builder to add workers (<c>AddWorker</c>) and a store to.</returns>
+    public static IFsmV2Builder AddFsmV2(this IServiceCollection services, Action<SupervisorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         OptionsBuilder<SupervisorOptions> options = services.AddOptions<SupervisorOptions>();
@@ -43,7 +44,7 @@ public static class FsmV2ServiceCollectionExtensions
         services.TryAddSingleton(CreateSupervisor);
         services.TryAddSingleton<HostedWorkers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SupervisorHostedService>());
-        return services;
+        return new FsmV2Builder(services);
     }
 
     /// <summary>
@@ -54,8 +55,8 @@ public static class FsmV2ServiceCollectionExtensions
     /// <param name="services">The application's services.</param>
     /// <param name="configuration">The configuration whose <c>FsmV2</c> section holds the options.</param>
     /// <param name="configure">Adjusts the options after binding.</param>
-    /// <returns><paramref name="services"/>, for chaining.</returns>
-    public static IServiceCollection AddFsmV2(this IServiceCollection services, IConfiguration configuration, Action<SupervisorOptions>? configure = null)
+    /// <returns>A builder to add workers (<c>AddWorker</c>) and a store to.</returns>
+    public static IFsmV2Builder AddFsmV2(this IServiceCollection services, IConfiguration configuration, Action<SupervisorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -67,7 +68,8 @@ public static class FsmV2ServiceCollectionExtensions
     /// Adds a worker that the hosted supervisor starts with the host. The worker instance is resolved from the
     /// container when <typeparamref name="TWorker"/> is registered there (register an instance to keep a reference
     /// to it, for example to reach its channels), and created with <see cref="ActivatorUtilities"/> otherwise.
-    /// Call <see cref="AddFsmV2(IServiceCollection, Action{SupervisorOptions}?)"/> as well.
+    /// Call <see cref="AddFsmV2(IServiceCollection, Action{SupervisorOptions}?)"/> as well; its builder's
+    /// <c>AddWorker&lt;TWorker&gt;(id, spec)</c> does the same and infers the desired and observed types.
     /// </summary>
     /// <typeparam name="TWorker">A <c>[Worker]</c> partial class.</typeparam>
     /// <typeparam name="TDesired">The worker's desired-state type.</typeparam>
@@ -76,7 +78,7 @@ public static class FsmV2ServiceCollectionExtensions
     /// <param name="id">The worker's id, unique within the supervisor.</param>
     /// <param name="spec">The spec the worker's desired state is derived from.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
-    public static IServiceCollection AddWorker<TWorker, TDesired, TObserved>(this IServiceCollection services, string id, TDesired spec)
+    public static IServiceCollection AddWorker<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TWorker, TDesired, TObserved>(this IServiceCollection services, string id, TDesired spec)
         where TWorker : class, IWorkerMachine<TDesired, TObserved>
     {
         ArgumentNullException.ThrowIfNull(services);

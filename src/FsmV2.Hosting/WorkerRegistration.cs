@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FsmV2.Hosting;
@@ -13,7 +14,7 @@ internal abstract class WorkerRegistration
 }
 
 /// <summary>The typed registration: resolves or creates the worker, then adds it with its spec.</summary>
-internal sealed class WorkerRegistration<TWorker, TDesired, TObserved> : WorkerRegistration
+internal sealed class WorkerRegistration<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TWorker, TDesired, TObserved> : WorkerRegistration
     where TWorker : class, IWorkerMachine<TDesired, TObserved>
 {
     private readonly TDesired _spec;

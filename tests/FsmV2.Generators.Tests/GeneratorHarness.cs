@@ -63,10 +63,13 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees) =>
         TestCompilation.Library("GeneratorTestAssembly", trees.Prepend(Parse(TestCompilation.ImplicitUsings, "ImplicitUsings.cs")), References);
 
-    /// <summary>A driver that records every incremental step, so tests can read why each step ran.</summary>
-    public static GeneratorDriver CreateDriver() =>
+    /// <summary>
+    /// A driver that records every incremental step, so tests can read why each step ran. With
+    /// <paramref name="registrations"/>, <see cref="RegistrationGenerator"/> runs too (second, after the worker generator).
+    /// </summary>
+    public static GeneratorDriver CreateDriver(bool registrations = false) =>
         CSharpGeneratorDriver.Create(
-            [new WorkerGenerator().AsSourceGenerator()],
+            registrations ? [new WorkerGenerator().AsSourceGenerator(), new RegistrationGenerator().AsSourceGenerator()] : [new WorkerGenerator().AsSourceGenerator()],
             parseOptions: TestCompilation.ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 

@@ -25,9 +25,9 @@ public class ReadmeSnippetTests
         Assert.True(snippets.Count > 0, $"README.md at {path} has no ```csharp block; this test needs at least one to compile.");
 
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(MarkdownSnippets.Parse(snippets, "README.md"));
-        GeneratorRun run = GeneratorHarness.Run(compilation);
+        GeneratorRun run = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver(registrations: true)); // AddWorker<TWorker>, as in an app
 
-        Assert.Null(run.RunResult.Results[0].Exception);
+        Assert.All(run.RunResult.Results, r => Assert.Null(r.Exception));
         IReadOnlyList<string> errors = MarkdownSnippets.Errors(run.GeneratorDiagnostics.Concat(run.OutputDiagnostics));
         Assert.True(errors.Count == 0, $"README.md blocks do not compile ({snippets.Count} blocks):\n" + string.Join("\n", errors));
     }

@@ -14,7 +14,7 @@ public class HostingTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static IHost BuildHost(
+    internal static IHost BuildHost(
         FakeTimeProvider? time,
         Action<IServiceCollection>? services = null,
         Dictionary<string, string?>? config = null,
@@ -256,7 +256,7 @@ public class HostingTests
         await handle.ActionCompletion.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
-    private static async Task StopAsync(IHost host, FakeTimeProvider time) => await AdvanceUntil(time, host.StopAsync(Ct));
+    internal static async Task StopAsync(IHost host, FakeTimeProvider time) => await AdvanceUntil(time, host.StopAsync(Ct));
 
     /// <summary>
     /// The shutdown ticks on the fake clock: advance it one tick at a time and give each tick a bounded moment to

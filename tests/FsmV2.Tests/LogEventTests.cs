@@ -41,7 +41,7 @@ public class LogEventTests
     }
 
     [Fact]
-    public async Task An_action_logs_ActionStarted_at_debug_and_one_that_throws_logs_ActionFailed_with_its_exception_and_duration()
+    public async Task An_action_logs_ActionStarted_at_debug_and_one_that_throws_logs_ActionFailed_at_warning_without_a_stack_trace_and_the_exception_at_debug()
     {
         await using var h = new Harness();
         var running = new TaskCompletionSource();
@@ -74,7 +74,14 @@ public class LogEventTests
         Assert.Equal("ProbeWorker", failed.GetStructuredStateValue("WorkerType"));
         Assert.Equal("Work", failed.GetStructuredStateValue("Action"));
         Assert.Equal(250.0, double.Parse(failed.GetStructuredStateValue("DurationMs")!, CultureInfo.InvariantCulture));
-        Assert.Same(jammed, failed.Exception);
+        Assert.Equal("InvalidOperationException: valve jammed", failed.GetStructuredStateValue("Error"));
+        Assert.Equal("Worker p (ProbeWorker) action Work failed after 250 ms: InvalidOperationException: valve jammed", failed.Message);
+        Assert.Null(failed.Exception); // an expected failure: no stack trace at Warning
+
+        FakeLogRecord detail = Assert.Single(Events(h, "ActionFailureDetail", 80, LogLevel.Debug));
+        Assert.Equal(("p", "ProbeWorker", "Work"), Fields(detail, "WorkerId", "WorkerType", "Action"));
+        Assert.Same(jammed, detail.Exception); // the stack trace, at Debug
+        Assert.True(IndexOf(h, failed) < IndexOf(h, detail));
     }
 
     [Fact]

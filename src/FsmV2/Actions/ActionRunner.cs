@@ -204,7 +204,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         switch (outcome)
         {
             case ActionOutcome.Failed:
-                Log.ActionFailed(_logger, error!, _identity.Id, _identity.WorkerType, run.Name, duration.TotalMilliseconds);
+                LogFailure(run.Name, error!, duration);
                 break;
             case ActionOutcome.TimedOut:
                 Log.ActionTimedOut(_logger, _identity.Id, _identity.WorkerType, run.Name, run.Timeout.TotalMilliseconds);
@@ -327,5 +327,16 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
             _watch?.Dispose();
             _cts.Dispose();
         }
+    }
+
+    /// <summary>A failed action is an expected outcome: Warning with the exception's type and message, the stack trace at Debug.</summary>
+    private void LogFailure(string action, Exception error, TimeSpan duration)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            Log.ActionFailed(_logger, _identity.Id, _identity.WorkerType, action, duration.TotalMilliseconds, $"{error.GetType().Name}: {error.Message}");
+        }
+
+        Log.ActionFailureDetail(_logger, error, _identity.Id, _identity.WorkerType, action);
     }
 }

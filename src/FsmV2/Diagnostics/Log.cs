@@ -20,8 +20,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Worker {WorkerId} ({WorkerType}) runs action {Action} in state {State}: {Reason}")]
     public static partial void ActionStarted(ILogger logger, string workerId, string workerType, string action, string state, string reason);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} failed after {DurationMs} ms")]
-    public static partial void ActionFailed(ILogger logger, Exception exception, string workerId, string workerType, string action, double durationMs);
+    /// <summary>An expected outcome, so no stack trace: the exception's type and message only (its stack follows at Debug, <see cref="ActionFailureDetail"/>).</summary>
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} failed after {DurationMs} ms: {Error}")]
+    public static partial void ActionFailed(ILogger logger, string workerId, string workerType, string action, double durationMs, string error);
+
+    [LoggerMessage(EventId = 80, Level = LogLevel.Debug, Message = "Worker {WorkerId} ({WorkerType}) action {Action} failed; its exception:")]
+    public static partial void ActionFailureDetail(ILogger logger, Exception exception, string workerId, string workerType, string action);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) action {Action} timed out after {TimeoutMs} ms and was cancelled")]
     public static partial void ActionTimedOut(ILogger logger, string workerId, string workerType, string action, double timeoutMs);

@@ -32,4 +32,7 @@ await stop.CancelAsync();
 await running;
 Console.WriteLine($"SHUTDOWN removed={handle.IsRemoved} workers={supervisor.Count}");
 
-return state == "Running" && handle.IsRemoved ? 0 : 1;
+string hosted = await HostedPump.RunAsync();
+Console.WriteLine($"HOSTED state={hosted}");
+
+return state == "Running" && handle.IsRemoved && hosted == "Running" ? 0 : 1;
