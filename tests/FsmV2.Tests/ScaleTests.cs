@@ -1,0 +1,94 @@
+using FsmV2.Tests.Workers;
+
+namespace FsmV2.Tests;
+
+/// <summary>Issue 13: adding and removing workers and children at scale (O(1) amortised, order kept, readers consistent).</summary>
+public sealed class ScaleTests
+{
+    private sealed class Item(int value) : IDroppable
+    {
+        public int Value { get; } = value;
+
+        public bool IsDropped { get; set; }
+    }
+
+    [Fact]
+    public void A_live_list_keeps_the_order_of_adding_skips_what_was_dropped_and_compacts()
+    {
+        var list = new LiveList<Item>();
+        Item[] items = [.. Enumerable.Range(0, 100).Select(i => new Item(i))];
+        foreach (Item item in items)
+        {
+            list.Add(item);
+        }
+
+        foreach (Item item in items.Where(i => i.Value % 3 != 0))
+        {
+            list.Drop(item); // past half of them: compacted on the way
+        }
+
+        list.Drop(items[1]); // twice: counted once
+        list.Add(new Item(100));
+
+        Assert.Equal([.. Enumerable.Range(0, 100).Where(i => i % 3 == 0), 100], list.ToArray().Select(i => i.Value));
+        Assert.Equal(35, list.Count);
+        Assert.Equal(35, list.TakeAll().Length);
+        Assert.Equal(0, list.Count);
+        Assert.Empty(list.ToArray());
+    }
+
+    [Fact]
+    public void A_reader_enumerating_while_the_writer_adds_and_drops_sees_each_item_at_most_once_in_order()
+    {
+        var list = new LiveList<Item>();
+        var items = new List<Item>();
+        for (int i = 0; i < 64; i++)
+        {
+            items.Add(new Item(i));
+            list.Add(items[^1]);
+        }
+
+        LiveList<Item>.Enumerator reader = list.GetEnumerator();
+        Assert.True(reader.MoveNext());
+        Assert.Equal(0, reader.Current.Value);
+        for (int i = 1; i < 60; i++)
+        {
+            list.Drop(items[i]); // compacts into a new array; the reader keeps the one it started on
+        }
+
+        list.Add(new Item(64));
+        var seen = new List<int>();
+        while (reader.MoveNext())
+        {
+            seen.Add(reader.Current.Value);
+        }
+
+        Assert.Equal([60, 61, 62, 63], seen);
+        Assert.Equal([0, 60, 61, 62, 63, 64], list.ToArray().Select(i => i.Value));
+    }
+
+    [Fact]
+    public async Task Workers_that_leave_are_dropped_and_their_ids_can_be_added_again_in_the_order_of_adding()
+    {
+        await using var h = new Harness();
+        for (int i = 0; i < 1000; i++)
+        {
+            h.Supervisor.AddWorker($"w-{i}", new IdleWorker(), new IdleSpec());
+        }
+
+        for (int i = 0; i < 1000; i += 2)
+        {
+            Assert.True(h.Supervisor.RemoveWorker($"w-{i}"));
+        }
+
+        h.Step();
+
+        Assert.Equal(500, h.Supervisor.Count);
+        Assert.False(h.Supervisor.RemoveWorker("w-0"));
+        Assert.Equal(500, h.Supervisor.Store.Count);
+        h.Supervisor.AddWorker("w-0", new IdleWorker(), new IdleSpec());
+        IReadOnlyList<WorkerStatus> status = h.Supervisor.GetStatus();
+        Assert.Equal([.. Enumerable.Range(0, 1000).Where(i => i % 2 == 1).Select(i => $"w-{i}"), "w-0"], status.Select(s => s.Id));
+        Assert.Throws<ArgumentException>(() => h.Supervisor.AddWorker("w-1", new IdleWorker(), new IdleSpec()));
+    }
+}
