@@ -1,4 +1,6 @@
+using FsmV2.TestKit;
 using FsmV2.Tests.Workers;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FsmV2.Tests;
 
@@ -90,5 +92,35 @@ public sealed class ScaleTests
         IReadOnlyList<WorkerStatus> status = h.Supervisor.GetStatus();
         Assert.Equal([.. Enumerable.Range(0, 1000).Where(i => i % 2 == 1).Select(i => $"w-{i}"), "w-0"], status.Select(s => s.Id));
         Assert.Throws<ArgumentException>(() => h.Supervisor.AddWorker("w-1", new IdleWorker(), new IdleSpec()));
+    }
+}
+
+/// <summary>Issue 13: one collector scheduler per supervisor.</summary>
+public sealed class CollectorSchedulerTests
+{
+    [Fact]
+    public async Task Every_collector_is_collected_once_per_interval_on_one_timer_and_a_synchronous_collection_allocates_only_its_observation()
+    {
+        FakeTimeProvider time = TestClock.Clock();
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time); // no logger: no log scope per call
+        const int Workers = 1000;
+        for (int i = 0; i < Workers; i++)
+        {
+            supervisor.AddWorker($"w-{i}", new IdleWorker(), new IdleSpec());
+        }
+
+        long[] before = [.. supervisor.Store.Records.Select(r => r.ObservationVersion)];
+        time.Advance(Harness.DefaultOptions.CollectInterval); // warm: every path of the scheduler has run once
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            time.Advance(Harness.DefaultOptions.CollectInterval);
+        }
+
+        double perCollection = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (10.0 * Workers);
+        long[] after = [.. supervisor.Store.Records.Select(r => r.ObservationVersion)];
+
+        Assert.All(after.Zip(before), p => Assert.Equal(11, p.First - p.Second)); // each exactly once per interval
+        Assert.InRange(perCollection, 0, 72); // the new Observation (64 B on x64) and nothing else per collection
     }
 }

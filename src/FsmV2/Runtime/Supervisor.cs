@@ -48,7 +48,7 @@ public sealed class Supervisor : IAsyncDisposable
         var metrics = new SupervisorMetrics(meterFactory);
         metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
-            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff));
+            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff), new CollectorScheduler(_time, _options));
     }
 
     /// <summary>
@@ -432,6 +432,7 @@ public sealed class Supervisor : IAsyncDisposable
         finally
         {
             _context.Metrics.StopObserving();
+            _context.Collectors.Dispose(); // every collector has stopped: nothing is due any more
         }
     }
 

@@ -33,7 +33,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     private volatile int _state;
     private volatile string _reason = "added";
-    private long _epoch;
     private volatile bool _shutdownRequested;
     private volatile bool _removed;
     private bool _stale;
@@ -59,7 +58,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = Resume(record, _ledger, context);
         _supervision = new WorkerSupervision(record.Identity, context);
-        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
+        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, context);
     }
 
     /// <summary>
@@ -140,7 +139,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return;
         }
 
-        if (!_supervision.Faults.AllowsWork(now))
+        if (!_supervision.AllowsWork(now))
         {
             _supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
             return;
@@ -202,7 +201,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return false;
         }
 
-        if (observedEpoch < Volatile.Read(ref _epoch))
+        if (observedEpoch < _collector.Epoch)
         {
             return false; // Waiting for an observation collected after the last action completed.
         }
@@ -361,9 +360,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     /// </summary>
     private void RestartFailedChildren(ChildTree children, DateTimeOffset now)
     {
-        CircuitBreaker faults = _supervision.Faults;
-        bool waitsForProbe = faults.State != CircuitState.Closed;
-        if (!children.HasFailed || (waitsForProbe && !faults.AllowsWork(now)))
+        bool waitsForProbe = _supervision.FaultState != CircuitState.Closed;
+        if (!children.HasFailed || (waitsForProbe && !_supervision.AllowsWork(now)))
         {
             return;
         }
@@ -373,7 +371,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         {
             if (waitsForProbe)
             {
-                faults.RecordSuccess();
+                _supervision.Faults.RecordSuccess();
             }
 
             return;
@@ -382,7 +380,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _supervision.FailItself("the restart intensity of its children was exceeded", isRoot: !_isChild, now);
     }
 
-    public override CircuitState FaultCircuit => _supervision.Faults.State;
+    public override CircuitState FaultCircuit => _supervision.FaultState;
 
     public override LifecyclePhase Phase => _definition.GetPhase(_state);
 
@@ -508,13 +506,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _state = _definition.InitialState;
         _record.SetState(_definition.GetStateName(_state), _context.Time.GetUtcNow());
         _lastRefused = -1;
-        Interlocked.Increment(ref _epoch); // decide again only on an observation collected after the restart
+        _collector.NextEpoch(); // decide again only on an observation collected after the restart
         _collector.TriggerNow(inline: false);
     }
 
     public IReadOnlyList<ActionResult> RecentActions => _actions.History;
 
-    void IActionHost.OnActionEnding() => Interlocked.Increment(ref _epoch);
+    void IActionHost.OnActionEnding() => _collector.NextEpoch();
 
     void IActionHost.OnActionEnded() => _collector.TriggerNow(inline: true);
 
@@ -557,7 +555,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             DescendantCount,
             _retry?.HeldUntil(now))
         {
-            FaultCircuit = _supervision.Faults.State,
+            FaultCircuit = _supervision.FaultState,
             InfrastructureCircuit = _supervision.InfrastructureState,
             RestartHistory = _isChild ? [] : _ledger.History,
         };
