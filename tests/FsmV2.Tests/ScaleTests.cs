@@ -124,3 +124,38 @@ public sealed class CollectorSchedulerTests
         Assert.InRange(perCollection, 0, 72); // the new Observation (64 B on x64) and nothing else per collection
     }
 }
+
+/// <summary>Issue 13: what the toolkit keeps for an idle worker.</summary>
+public sealed class WorkerFootprintTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task An_idle_worker_retains_at_most_512_bytes()
+    {
+        const int Workers = 10_000;
+        FakeTimeProvider time = TestClock.Clock();
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time);
+        string[] ids = [.. Enumerable.Range(0, Workers).Select(i => $"w-{i}")]; // the user's: not counted
+        IdleWorker[] workers = [.. Enumerable.Range(0, Workers).Select(_ => new IdleWorker())];
+        var spec = new IdleSpec();
+        supervisor.AddWorker("warm", new IdleWorker(), spec); // the supervisor's one-off structures
+        supervisor.Tick();
+
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        for (int i = 0; i < Workers; i++)
+        {
+            supervisor.AddWorker(ids[i], workers[i], spec);
+        }
+
+        supervisor.Tick(); // every worker observed and decided once: its steady state
+        time.Advance(Harness.DefaultOptions.CollectInterval);
+        supervisor.Tick();
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        double perWorker = (after - before) / (double)Workers;
+        output.WriteLine($"{perWorker:0} B retained per idle worker"); // shown with --output Detailed
+
+        Assert.Equal(Workers + 1, supervisor.GetStatus().Count(s => s.Reason == "idle"));
+        Assert.InRange(perWorker, 0, 512);
+        GC.KeepAlive(ids);
+        GC.KeepAlive(workers);
+    }
+}

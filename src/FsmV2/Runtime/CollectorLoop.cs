@@ -14,13 +14,18 @@ namespace FsmV2;
 /// the collection inline, deterministically. At most one <c>CollectAsync</c> call is outstanding: a call that
 /// outlives its timeout is recorded as timed out and cancelled, and no new call starts until it returns (a late
 /// answer is still accepted as an observation). A call that completes synchronously allocates nothing here: the
-/// cancellation source is reused until a call is cancelled (only the store's new observation is allocated).
+/// cancellation source is rented from the supervisor's <see cref="CollectorScheduler"/> for the call and returned after it
+/// unless it was cancelled (only the store's new observation is allocated), so an idle collector holds none.
+/// <para>It is the base of the worker's slot rather than an object of its own (the slot is its only user), which saves
+/// an object header and three references per worker (ADR 0016).</para>
 /// </remarks>
-internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, IDisposable
+internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, IScheduledCollector, IDisposable
 {
-    private readonly IWorkerMachine<TDesired, TObserved> _machine;
-    private readonly WorkerRecord<TDesired, TObserved> _record;
-    private readonly SupervisorContext _context;
+#pragma warning disable SA1401, CA1051 // Shared with the slot that derives from this: the worker, its record, the supervisor's context.
+    private protected readonly IWorkerMachine<TDesired, TObserved> _machine;
+    private protected readonly WorkerRecord<TDesired, TObserved> _record;
+    private protected readonly SupervisorContext _context;
+#pragma warning restore SA1401, CA1051
 
     private bool _busy;
     private bool _pending;
@@ -31,11 +36,10 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
     private long _epoch;
     private long _callEpoch;
     private long _observedEpoch = -1;
-    private long _callId;
     private long _currentCall;
     private CancellationTokenSource? _cts;
 
-    public CollectorLoop(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
+    private protected CollectorLoop(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
     {
         _machine = machine;
         _record = record;
@@ -61,7 +65,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
     public long ObservedEpoch => Volatile.Read(ref _observedEpoch);
 
     /// <summary>Starts collecting; the first collection begins at once, on the caller's thread until it first awaits.</summary>
-    public void Start() => Collect();
+    public void StartCollecting() => Collect();
 
     /// <summary>
     /// Collects again now instead of at the next interval. With <paramref name="inline"/> the collection starts on
@@ -81,7 +85,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
     }
 
     /// <summary>Stops collecting and cancels an outstanding call. A hung call is abandoned, not awaited.</summary>
-    public void Stop()
+    public void StopCollecting()
     {
         CancellationTokenSource? call;
         CancellationTokenSource? idle;
@@ -99,7 +103,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
         idle?.Dispose();
     }
 
-    public void Dispose() => Stop();
+    public void Dispose() => StopCollecting();
 
     void IScheduledCollector.OnDue(bool timeout, int generation)
     {
@@ -181,7 +185,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
         return true;
     }
 
-    // One source per collector, reused while no call was cancelled (TryReset), so a synchronous call allocates nothing.
+    // The source is rented for the call (reused while no call cancelled it), so a synchronous call allocates nothing.
     private bool TryBeginCall(out long call, out CancellationToken token)
     {
         lock (this)
@@ -197,13 +201,8 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
             _pending = false;
             _timedOut = false;
             _callEpoch = Volatile.Read(ref _epoch);
-            if (_cts is null || !_cts.TryReset())
-            {
-                _cts?.Dispose();
-                _cts = new CancellationTokenSource();
-            }
-
-            call = _currentCall = ++_callId;
+            _cts = _context.Collectors.RentSource();
+            call = ++_currentCall;
             token = _cts.Token;
             return true;
         }
@@ -255,6 +254,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
         bool rearm;
         bool record;
         long epoch;
+        CancellationTokenSource? source;
         lock (this)
         {
             if (call != _currentCall || !_busy)
@@ -269,8 +269,11 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IScheduledCollector, 
             _timedOut = false;
             again = _pending && !_stopped;
             rearm = !again && !_stopped;
+            source = _cts; // null once a timeout or a stop cancelled it
+            _cts = null;
         }
 
+        _context.Collectors.ReturnSource(source);
         DisarmTimeout();
         if (error is null)
         {

@@ -40,6 +40,7 @@ internal sealed class CollectorScheduler : IDisposable
     private readonly Queue<Entry> _intervals = new();
     private readonly Queue<Entry> _timeouts = new();
     private readonly ConcurrentQueue<Batch> _spare = new();
+    private readonly ConcurrentQueue<CancellationTokenSource> _sources = new(); // at most one per call in progress
     private long _armedFor = long.MaxValue; // the timestamp the timer is armed for; MaxValue: not armed
     private bool _dispatching;
     private bool _disposed;
@@ -62,6 +63,27 @@ internal sealed class CollectorScheduler : IDisposable
             {
                 return _intervals.Count + _timeouts.Count;
             }
+        }
+    }
+
+    /// <summary>A cancellation source for one collection: a returned one when there is one, else a new one.</summary>
+    public CancellationTokenSource RentSource() => _sources.TryDequeue(out CancellationTokenSource? source) ? source : new CancellationTokenSource();
+
+    /// <summary>Takes back a collection's source for the next one, unless it was cancelled (then it is dropped).</summary>
+    public void ReturnSource(CancellationTokenSource? source)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        if (source.TryReset())
+        {
+            _sources.Enqueue(source);
+        }
+        else
+        {
+            source.Dispose();
         }
     }
 

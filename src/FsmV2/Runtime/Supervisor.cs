@@ -23,7 +23,6 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SupervisorContext _context;
     private readonly LiveList<WorkerSlot> _slots = new();
-    private readonly Dictionary<string, WorkerSlot> _byId = new(StringComparer.Ordinal); // under _gate
     private readonly List<WorkerSlot> _gone = []; // the tick's: workers that left during it
     private volatile bool _shuttingDown;
     private int _running;
@@ -102,7 +101,7 @@ public sealed class Supervisor : IAsyncDisposable
         lock (_gate)
         {
             _slots.Add(slot);
-            _byId[id] = slot;
+            record.SetOwner(slot); // found by id through the store
         }
 
         Log.WorkerAdded(_logger, id, definition.WorkerType, definition.GetStateName(definition.InitialState));
@@ -314,12 +313,29 @@ public sealed class Supervisor : IAsyncDisposable
         return false;
     }
 
+    // By id through the store, which holds every worker's record until it is dropped: O(1). A store that hands out
+    // other objects than the records it was given is searched instead.
     private WorkerSlot? FindRoot(string id)
     {
-        lock (_gate)
+        if (!Store.TryGet(id, out IWorkerRecord? record))
         {
-            return _byId.TryGetValue(id, out WorkerSlot? slot) ? slot : null;
+            return null;
         }
+
+        if (record is IOwnedRecord owned)
+        {
+            return owned.Owner is WorkerSlot { IsDropped: false } slot ? slot : null; // a child's record has no owner
+        }
+
+        foreach (WorkerSlot slot in _slots)
+        {
+            if (slot.Identity.Id == id)
+            {
+                return slot;
+            }
+        }
+
+        return null;
     }
 
     private ChildLifecycle? FindChild(string id)
@@ -484,7 +500,6 @@ public sealed class Supervisor : IAsyncDisposable
             lock (_gate)
             {
                 remaining = _slots.TakeAll();
-                _byId.Clear();
             }
         }
 
@@ -591,7 +606,6 @@ public sealed class Supervisor : IAsyncDisposable
             foreach (WorkerSlot slot in _gone)
             {
                 _slots.Drop(slot);
-                _byId.Remove(slot.Identity.Id);
             }
         }
 
