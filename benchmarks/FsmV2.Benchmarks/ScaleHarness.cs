@@ -18,7 +18,8 @@ namespace FsmV2.Benchmarks;
 /// <see cref="IdleWindow"/>, with the collections made in that window against the number due (N per second);</item>
 /// <item>the time <see cref="Supervisor.ShutdownAsync"/> takes.</item>
 /// </list>
-/// Arguments: the sizes (default 1000 10000 100000), and <c>tree</c> for a million as a 1 → 1000 → 1000 tree.
+/// Arguments: the sizes (default 1000 10000 100000), <c>tree</c> for a million as a 1 → 1000 → 1000 tree, and
+/// <c>actions</c> for <see cref="ActionThroughputHarness"/>.
 /// </summary>
 internal static class ScaleHarness
 {
@@ -30,8 +31,16 @@ internal static class ScaleHarness
         List<string> sizes = args.Length > 0 ? [.. args] : ["1000", "10000", "100000"];
         Console.WriteLine($"scale: {Environment.ProcessorCount} cores, .NET {Environment.Version}, CollectInterval {CollectInterval.TotalSeconds} s, idle window {IdleWindow.TotalSeconds} s, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         var rows = new List<string>();
+        string? actions = null;
         foreach (string size in sizes)
         {
+            if (size == "actions")
+            {
+                actions = ActionThroughputHarness.Run();
+                Console.WriteLine(actions);
+                continue;
+            }
+
             Row row = size == "tree" ? MeasureTree() : MeasureFlat(int.Parse(size, CultureInfo.InvariantCulture));
             Console.WriteLine(row.Line);
             rows.Add(row.Line);
@@ -41,6 +50,14 @@ internal static class ScaleHarness
         Console.WriteLine("| N workers | add | bytes per worker | tick per worker | struct loop | ratio | idle CPU per s | collections done / due | shutdown |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
+        if (actions is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| actions | FsmV2 | peer | ratio |");
+            Console.WriteLine("|---|---|---|---|");
+            Console.WriteLine(actions);
+        }
+
         return 0;
     }
 

@@ -377,7 +377,7 @@ internal sealed class ChildTree
                 break; // the tick is the only writer: cannot happen, but never index past the buffer
             }
 
-            if (child.IsLive && child.Slot is { } slot && !slot.Supervision.IsIsolated)
+            if (child.IsLive && child.Slot is { } slot && !slot.IsIsolated)
             {
                 bool healthy = !slot.IsStale(now) && !child.StartupExpired(now);
                 _health[n++] = new ChildHealth(child.Id, Exists: true, Healthy: healthy, slot.FaultCircuit);

@@ -49,6 +49,9 @@ internal abstract class WorkerSlot : IDroppable
     /// <summary>The circuit of the worker's own faults: what its parent's check judges.</summary>
     public abstract CircuitState FaultCircuit { get; }
 
+    /// <summary>Whether an operator isolated the worker's fault circuit (without creating its supervision).</summary>
+    public abstract bool IsIsolated { get; }
+
     /// <summary>The worker's two circuit breakers (the infrastructure one only once it has children), for operators.</summary>
     public abstract WorkerSupervision Supervision { get; }
 

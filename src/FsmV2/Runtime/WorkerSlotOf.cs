@@ -383,6 +383,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         supervision.FailItself("the restart intensity of its children was exceeded", isRoot: !_isChild, now);
     }
 
+    public override bool IsIsolated => _supervision?.IsIsolated ?? false;
+
     public override CircuitState FaultCircuit => _supervision?.FaultState ?? CircuitState.Closed;
 
     public override LifecyclePhase Phase => Definition.GetPhase(_state);
