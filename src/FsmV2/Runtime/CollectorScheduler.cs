@@ -37,8 +37,8 @@ internal sealed class CollectorScheduler : IDisposable
     private readonly long _intervalTicks;
     private readonly long _timeoutTicks;
     private readonly bool _onPool;
-    private readonly Queue<Entry> _intervals = new();
-    private readonly Queue<Entry> _timeouts = new();
+    private readonly Fifo _intervals = new();
+    private readonly Fifo _timeouts = new();
     private readonly ConcurrentQueue<Batch> _spare = new();
     private readonly ConcurrentQueue<CancellationTokenSource> _sources = new(); // at most one per call in progress
     private long _armedFor = long.MaxValue; // the timestamp the timer is armed for; MaxValue: not armed
@@ -105,7 +105,7 @@ internal sealed class CollectorScheduler : IDisposable
         _timer.Dispose();
     }
 
-    private void Arm(Queue<Entry> queue, long delay, IScheduledCollector collector, int generation, bool timeout)
+    private void Arm(Fifo queue, long delay, IScheduledCollector collector, int generation, bool timeout)
     {
         bool rearm;
         lock (_lock)
@@ -270,6 +270,93 @@ internal sealed class CollectorScheduler : IDisposable
     }
 
     private readonly record struct Entry(IScheduledCollector Collector, long At, int Generation, bool IsTimeout);
+
+    /// <summary>
+    /// A FIFO of entries in segments of <see cref="SegmentSize"/>, so that a million armed collectors cost 24 B each
+    /// and not up to twice that (a <see cref="Queue{T}"/> doubles its array). Under the scheduler's lock.
+    /// </summary>
+    private sealed class Fifo
+    {
+        private const int SegmentSize = 1024;
+
+        private Segment _head = new();
+        private Segment _tail;
+        private Segment? _spare;
+        private int _headIndex;
+        private int _tailIndex;
+
+        public Fifo() => _tail = _head;
+
+        public int Count { get; private set; }
+
+        public void Enqueue(Entry entry)
+        {
+            if (_tailIndex == SegmentSize)
+            {
+                Segment next = _spare ?? new Segment();
+                _spare = null;
+                _tail.Next = next;
+                _tail = next;
+                _tailIndex = 0;
+            }
+
+            _tail.Items[_tailIndex++] = entry;
+            Count++;
+        }
+
+        public bool TryPeek(out Entry entry)
+        {
+            if (Count == 0)
+            {
+                entry = default;
+                return false;
+            }
+
+            SkipSpentSegment();
+            entry = _head.Items[_headIndex];
+            return true;
+        }
+
+        public Entry Dequeue()
+        {
+            SkipSpentSegment();
+            Entry entry = _head.Items[_headIndex];
+            _head.Items[_headIndex++] = default;
+            if (--Count == 0)
+            {
+                _headIndex = _tailIndex = 0; // empty: head and tail are the same segment, reused from its start
+            }
+
+            return entry;
+        }
+
+        public void Clear()
+        {
+            _head = _tail = new Segment();
+            _spare = null;
+            _headIndex = _tailIndex = 0;
+            Count = 0;
+        }
+
+        private void SkipSpentSegment()
+        {
+            if (_headIndex == SegmentSize)
+            {
+                Segment spent = _head;
+                _head = spent.Next!;
+                _headIndex = 0;
+                spent.Next = null;
+                _spare = spent;
+            }
+        }
+
+        private sealed class Segment
+        {
+            public readonly Entry[] Items = new Entry[SegmentSize];
+
+            public Segment? Next { get; set; }
+        }
+    }
 
     /// <summary>Due entries run together on one pool thread; reused once run.</summary>
     private sealed class Batch(CollectorScheduler owner) : IThreadPoolWorkItem
