@@ -4,7 +4,8 @@ namespace FsmV2.Benchmarks;
 
 /// <summary>
 /// Entry point: pass BenchmarkDotNet arguments, for example <c>--filter '*' --job short</c>; or <c>tick-rate</c>
-/// (optionally followed by the seconds to measure each run) for <see cref="TickRateHarness"/>.
+/// (optionally followed by the seconds to measure each run) for <see cref="TickRateHarness"/>; or <c>scale</c> (optionally followed by sizes, and <c>tree</c>) for
+/// <see cref="ScaleHarness"/>.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,11 @@ public static class Program
         if (args is ["tick-rate", .. string[] rest])
         {
             return TickRateHarness.Run(rest);
+        }
+
+        if (args is ["scale", .. string[] sizes])
+        {
+            return ScaleHarness.Run(sizes);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -435,7 +435,7 @@ internal sealed class ScenarioRunner
 
         string threads = steadyThreads == 0 ? "not measured (the traffic step was not reached)" : $"{steadyThreads} process threads at steady state";
         Console.WriteLine($"  footprint: {threads} ({threadsBeforeHost} before the supervisor started{(_backend is null ? string.Empty : ", with the embedded backend")}; thread pool {steadyPoolThreads});");
-        Console.WriteLine("             the toolkit runs one dedicated thread per supervisor (the tick, \"FsmV2 tick\"), the collector two timers, actions thread-pool work items; the worker itself runs no long-running tasks (0)");
+        Console.WriteLine("             the toolkit runs one dedicated thread per supervisor (the tick, \"FsmV2 tick\"), the collectors one shared timer, actions thread-pool work items; the worker itself runs no long-running tasks (0)");
 
         Console.WriteLine();
         if (_failedChecks.Count == 0)

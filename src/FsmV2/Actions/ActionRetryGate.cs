@@ -13,6 +13,9 @@ internal sealed class ActionRetryGate(BackoffPolicy policy, Random random)
     private BackoffState _backoff;
     private long _retryAtUtcTicks; // read by status readers on other threads; 0 when nothing is held
 
+    /// <summary>The retry time the worker last logged as held (it logs each hold once).</summary>
+    public DateTimeOffset Logged { get; set; }
+
     /// <summary>Consecutive failures of the action being held back.</summary>
     public int Failures { get; private set; }
 

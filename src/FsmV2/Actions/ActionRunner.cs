@@ -48,6 +48,9 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         _host = host;
     }
 
+    /// <summary>The worker's retry gate (<see cref="SupervisorOptions.ActionRetryBackoff"/>), if configured; the tick's.</summary>
+    public ActionRetryGate? Retry { get; init; }
+
     /// <summary>Whether an action is queued or running.</summary>
     public bool InFlight => Volatile.Read(ref _inFlight) != 0;
 

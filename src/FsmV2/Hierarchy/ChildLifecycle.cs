@@ -10,8 +10,9 @@ namespace FsmV2;
 /// Driven by the parent's tick only (one writer). Status readers on other threads read <see cref="State"/>,
 /// <see cref="Slot"/> and the ledger, each published with a volatile write.
 /// </remarks>
-internal sealed class ChildLifecycle
+internal sealed class ChildLifecycle : IDroppable
 {
+    private volatile bool _dropped;
     private readonly SupervisorContext _context;
     private readonly WorkerIdentity _parent;
     private volatile WorkerSlot? _slot;
@@ -35,6 +36,9 @@ internal sealed class ChildLifecycle
     }
 
     public string Id { get; }
+
+    /// <summary>Set once its parent has let go of it (it left and is not wanted again).</summary>
+    public bool IsDropped { get => _dropped; set => _dropped = value; }
 
     /// <summary>The spec the live instance runs (or the next instance will run).</summary>
     public ChildSpec Spec { get; set; }

@@ -7,8 +7,8 @@ namespace FsmV2;
 /// steady tree costs nothing extra.
 /// </summary>
 /// <remarks>
-/// The tick is the only writer. Readers on other threads (status, gauges) iterate <see cref="_published"/>, an
-/// array replaced whenever a child is added or dropped, so they never see a collection being modified.
+/// The tick is the only writer. Readers on other threads (status, gauges) iterate <see cref="_published"/>, a
+/// <see cref="LiveList{T}"/>: adding a child and dropping one are O(1) amortised, and readers see a consistent prefix.
 /// </remarks>
 internal sealed class ChildTree
 {
@@ -18,8 +18,7 @@ internal sealed class ChildTree
     private readonly Dictionary<string, ChildLifecycle> _byName = new(StringComparer.Ordinal);
     private readonly HashSet<string> _exited = new(StringComparer.Ordinal);
     private readonly List<SupervisedChild> _plan = [];
-    private readonly List<ChildLifecycle> _added = [];
-    private volatile ChildLifecycle[] _published = [];
+    private readonly LiveList<ChildLifecycle> _published = new();
     private VariableBundle? _inherited;
     private ChildHealth[] _health = [];
     private RestartPlanner? _planner;
@@ -38,7 +37,7 @@ internal sealed class ChildTree
     }
 
     /// <summary>Supervised children, including those waiting to restart, unstartable or winding down.</summary>
-    public int Count => _published.Length;
+    public int Count => _published.Count;
 
     public void Reconcile(IReadOnlyList<ChildSpec>? specs, long version, DateTimeOffset now, bool parentShuttingDown)
     {
@@ -101,12 +100,6 @@ internal sealed class ChildTree
             }
         }
 
-        if (_added.Count > 0)
-        {
-            Publish([.. _published, .. _added]); // once per reconcile, however many children it adds
-            _added.Clear();
-        }
-
         if (_exited.Count > 0)
         {
             ForgetExitedNoLongerListed(specs);
@@ -128,7 +121,7 @@ internal sealed class ChildTree
         {
             var child = new ChildLifecycle(_context, _parent, spec, now) { Wanted = true, Inherited = _inherited! };
             _byName.Add(spec.Name, child);
-            _added.Add(child);
+            _published.Add(child);
             child.Start(now, "added");
             if (child.Slot is { } slot)
             {
@@ -218,9 +211,8 @@ internal sealed class ChildTree
     public ChildrenView View(DateTimeOffset now)
     {
         int healthy = 0, unhealthy = 0, stopped = 0;
-        ChildLifecycle[] children = _published;
         int total = 0;
-        foreach (ChildLifecycle child in children)
+        foreach (ChildLifecycle child in _published)
         {
             if (child.State == ChildLifecycleState.Gone)
             {
@@ -245,11 +237,10 @@ internal sealed class ChildTree
     {
         get
         {
-            ChildLifecycle[] children = _published;
-            int count = children.Length;
-            foreach (ChildLifecycle child in children)
+            int count = 0;
+            foreach (ChildLifecycle child in _published)
             {
-                count += child.Slot?.DescendantCount ?? 0;
+                count += 1 + (child.Slot?.DescendantCount ?? 0);
             }
 
             return count;
@@ -285,8 +276,7 @@ internal sealed class ChildTree
     /// <summary>Stops every child at once (forced shutdown of the parent).</summary>
     public Task StopAllAsync()
     {
-        ChildLifecycle[] children = _published;
-        Publish([]);
+        ChildLifecycle[] children = _published.TakeAll();
         _byName.Clear();
         var stops = new Task[children.Length];
         for (int i = 0; i < children.Length; i++)
@@ -347,31 +337,25 @@ internal sealed class ChildTree
 
     private void DropGone(DateTimeOffset now)
     {
-        var kept = new List<ChildLifecycle>(_published.Length);
         foreach (ChildLifecycle child in _published)
         {
             if (child.State != ChildLifecycleState.Gone)
             {
-                kept.Add(child);
                 continue;
             }
 
             if (child.Wanted && !_exited.Contains(child.Spec.Name))
             {
                 child.Start(now, "wanted again after it left"); // the same lifecycle: restart count and history stay
-                kept.Add(child);
                 continue;
             }
 
+            _published.Drop(child); // a tombstone the enumeration skips; compacted into a new array later
             _byName.Remove(child.Spec.Name);
             _context.Store.Remove(child.Id);
             Log.ChildRemoved(_context.Logger, _parent.Id, child.Id);
         }
-
-        Publish([.. kept]);
     }
-
-    private void Publish(ChildLifecycle[] children) => _published = children;
 
     /// <summary>
     /// The parent's verdict on its live children: none has an open fault circuit, has gone silent (a stale
@@ -380,16 +364,20 @@ internal sealed class ChildTree
     /// </summary>
     public HealthResult CheckHealth(InfrastructureHealthChecker checker, DateTimeOffset now)
     {
-        ChildLifecycle[] children = _published;
-        if (_health.Length < children.Length)
+        if (_health.Length < _published.Count)
         {
-            _health = new ChildHealth[children.Length];
+            _health = new ChildHealth[_published.Count * 2];
         }
 
         int n = 0;
-        foreach (ChildLifecycle child in children)
+        foreach (ChildLifecycle child in _published)
         {
-            if (child.IsLive && child.Slot is { } slot && !slot.Supervision.IsIsolated)
+            if (n == _health.Length)
+            {
+                break; // the tick is the only writer: cannot happen, but never index past the buffer
+            }
+
+            if (child.IsLive && child.Slot is { } slot && !slot.IsIsolated)
             {
                 bool healthy = !slot.IsStale(now) && !child.StartupExpired(now);
                 _health[n++] = new ChildHealth(child.Id, Exists: true, Healthy: healthy, slot.FaultCircuit);
@@ -459,13 +447,12 @@ internal sealed class ChildTree
 
     private bool RestartOne(ChildLifecycle failed, RestartStrategy strategy, DateTimeOffset now)
     {
-        ChildLifecycle[] children = _published;
         _plan.Clear();
-        for (int i = 0; i < children.Length; i++)
+        int i = 0;
+        foreach (ChildLifecycle c in _published)
         {
-            ChildLifecycle c = children[i];
             ChildExit exit = ReferenceEquals(c, failed) ? ChildExit.Abnormal : c.IsLive ? ChildExit.Running : ChildExit.Abnormal;
-            _plan.Add(new SupervisedChild(c.Id, c.Spec.Policy, exit, i));
+            _plan.Add(new SupervisedChild(c.Id, c.Spec.Policy, exit, i++));
         }
 
         _planner ??= new RestartPlanner(_context.Options.RestartIntensity, _context.Time); // this parent's intensity window

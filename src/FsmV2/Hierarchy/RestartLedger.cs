@@ -10,8 +10,7 @@ internal sealed class RestartLedger
     /// <summary>How many restarts <see cref="History"/> keeps.</summary>
     public const int HistoryLength = 10;
 
-    private readonly Lock _lock = new();
-    private readonly Queue<RestartRecord> _history = new();
+    private Queue<RestartRecord>? _history; // created by the first restart (or a restore): most workers never restart
     private int _count;
 
     /// <summary>Restarts so far.</summary>
@@ -25,9 +24,9 @@ internal sealed class RestartLedger
     {
         get
         {
-            lock (_lock)
+            lock (this)
             {
-                return _history.Count == 0 ? [] : [.. _history];
+                return _history is not { Count: > 0 } history ? [] : [.. history];
             }
         }
     }
@@ -35,13 +34,9 @@ internal sealed class RestartLedger
     /// <summary>Restores a persisted count and history (on resume, before the first instance runs).</summary>
     public void Restore(int count, IReadOnlyList<RestartRecord> history)
     {
-        lock (_lock)
+        lock (this)
         {
-            _history.Clear();
-            foreach (RestartRecord record in history.Skip(Math.Max(0, history.Count - HistoryLength)))
-            {
-                _history.Enqueue(record);
-            }
+            _history = new Queue<RestartRecord>(history.Skip(Math.Max(0, history.Count - HistoryLength)));
 
             Volatile.Write(ref _count, Math.Max(count, 0));
         }
@@ -50,8 +45,9 @@ internal sealed class RestartLedger
     /// <summary>Records a restart of the live instance; returns the restart's number (1 for the first).</summary>
     public int Record(DateTimeOffset at, string reason, RestartStrategy? strategy)
     {
-        lock (_lock)
+        lock (this)
         {
+            _history ??= new Queue<RestartRecord>(HistoryLength);
             if (_history.Count == HistoryLength)
             {
                 _history.Dequeue();

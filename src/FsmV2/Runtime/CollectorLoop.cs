@@ -9,49 +9,51 @@ namespace FsmV2;
 /// is recorded as an error on the observation and never stops the tick.
 /// </summary>
 /// <remarks>
-/// Driven by two timers of the injected <see cref="TimeProvider"/> rather than an async loop, so that a fake
-/// clock advancing in a test runs the collection inline, deterministically. At most one <c>CollectAsync</c> call
-/// is outstanding: a call that outlives its timeout is recorded as timed out and cancelled, and no new call
-/// starts until it returns (a late answer is still accepted as an observation).
+/// Driven by the supervisor's <see cref="CollectorScheduler"/> (one timer of the injected <see cref="TimeProvider"/>
+/// for every collector) rather than an async loop or timers of its own, so that a fake clock advancing in a test runs
+/// the collection inline, deterministically. At most one <c>CollectAsync</c> call is outstanding: a call that
+/// outlives its timeout is recorded as timed out and cancelled, and no new call starts until it returns (a late
+/// answer is still accepted as an observation). A call that completes synchronously allocates nothing here: the
+/// cancellation source is rented from the supervisor's <see cref="CollectorScheduler"/> for the call and returned after it
+/// unless it was cancelled (only the store's new observation is allocated), so an idle collector holds none.
+/// <para>It is the base of the worker's slot rather than an object of its own (the slot is its only user), which saves
+/// an object header and three references per worker (ADR 0016).</para>
 /// </remarks>
-internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
+internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, IScheduledCollector, IDisposable
 {
-    private readonly IWorkerMachine<TDesired, TObserved> _machine;
-    private readonly WorkerRecord<TDesired, TObserved> _record;
-    private readonly Func<long> _epoch;
-    private readonly TimeProvider _time;
-    private readonly SupervisorOptions _options;
-    private readonly ILogger _logger;
-    private readonly SupervisorMetrics _metrics;
-    private readonly object _gate = new();
-    private readonly ITimer _interval;
-    private readonly ITimer _timeout;
+#pragma warning disable SA1401, CA1051 // Shared with the slot that derives from this: the worker, its record, the supervisor's context.
+    private protected readonly IWorkerMachine<TDesired, TObserved> _machine;
+    private protected readonly WorkerRecord<TDesired, TObserved> _record;
+    private protected readonly SupervisorContext _context;
+#pragma warning restore SA1401, CA1051
 
     private bool _busy;
     private bool _pending;
     private bool _timedOut;
     private bool _stopped;
+    private int _intervalGeneration;
+    private int _timeoutGeneration;
+    private long _epoch;
     private long _callEpoch;
     private long _observedEpoch = -1;
-    private CancellationTokenSource? _call;
+    private long _currentCall;
+    private CancellationTokenSource? _cts;
 
-    public CollectorLoop(
-        IWorkerMachine<TDesired, TObserved> machine,
-        WorkerRecord<TDesired, TObserved> record,
-        Func<long> epoch,
-        SupervisorContext context)
+    private protected CollectorLoop(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
     {
         _machine = machine;
         _record = record;
-        _epoch = epoch;
-        _time = context.Time;
-        _options = context.Options;
-        _logger = context.Logger;
-        _metrics = context.Metrics;
-        TimeProvider time = context.Time;
-        _interval = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).Collect(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timeout = time.CreateTimer(static s => ((CollectorLoop<TDesired, TObserved>)s!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _context = context;
     }
+
+    /// <summary>
+    /// The worker's decision epoch: the slot bumps it (<see cref="NextEpoch"/>) when an action ends or the worker
+    /// restarts, and decides again only on an observation collected in the new epoch.
+    /// </summary>
+    public long Epoch => Volatile.Read(ref _epoch);
+
+    /// <summary>Starts a new decision epoch (an action ended, the worker restarted).</summary>
+    public void NextEpoch() => Interlocked.Increment(ref _epoch);
 
     /// <summary>
     /// The worker's decision epoch when the collection of the latest good observation started (-1 before the first).
@@ -63,7 +65,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     public long ObservedEpoch => Volatile.Read(ref _observedEpoch);
 
     /// <summary>Starts collecting; the first collection begins at once, on the caller's thread until it first awaits.</summary>
-    public void Start() => Collect();
+    public void StartCollecting() => Collect();
 
     /// <summary>
     /// Collects again now instead of at the next interval. With <paramref name="inline"/> the collection starts on
@@ -83,42 +85,63 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     }
 
     /// <summary>Stops collecting and cancels an outstanding call. A hung call is abandoned, not awaited.</summary>
-    public void Stop()
+    public void StopCollecting()
     {
         CancellationTokenSource? call;
-        lock (_gate)
+        CancellationTokenSource? idle;
+        lock (this)
         {
             _stopped = true;
-            call = _call;
+            call = _busy ? _cts : null;
+            idle = _busy ? null : _cts;
+            _cts = null;
         }
 
-        Arm(_interval, Timeout.InfiniteTimeSpan);
-        Arm(_timeout, Timeout.InfiniteTimeSpan);
+        DisarmCollect();
+        DisarmTimeout();
         Cancel(call);
+        idle?.Dispose();
     }
 
-    public void Dispose()
+    public void Dispose() => StopCollecting();
+
+    void IScheduledCollector.OnDue(bool timeout, int generation)
     {
-        Stop();
-        _interval.Dispose();
-        _timeout.Dispose();
+        if (timeout)
+        {
+            if (generation == Volatile.Read(ref _timeoutGeneration))
+            {
+                OnTimeout();
+            }
+        }
+        else if (generation == Volatile.Read(ref _intervalGeneration))
+        {
+            Collect();
+        }
     }
 
-    // Timers are re-armed outside _gate: a timer's own lock may be held while it calls us.
+    private void ArmCollect() => _context.Collectors.ArmCollect(this, Interlocked.Increment(ref _intervalGeneration));
+
+    private void DisarmCollect() => Interlocked.Increment(ref _intervalGeneration);
+
+    private void ArmTimeout() => _context.Collectors.ArmTimeout(this, Interlocked.Increment(ref _timeoutGeneration));
+
+    private void DisarmTimeout() => Interlocked.Increment(ref _timeoutGeneration);
+
     private void Collect()
     {
-        if (NoteIfStillHung() || !TryBeginCall(out CancellationTokenSource? call))
+        if (NoteIfStillHung() || !TryBeginCall(out long call, out CancellationToken token))
         {
             return;
         }
 
-        Arm(_interval, Timeout.InfiniteTimeSpan);
+        DisarmCollect();
         ValueTask<TObserved> collect;
         try
         {
-            using (Log.WorkerScope(_logger, _record.Identity))
+            using (Log.WorkerScope(_context.Logger, _record.Identity))
             {
-                collect = _machine.CollectAsync(_record.Desired, call.Token);
+                collect = _machine.CollectAsync(_record.Desired, token);
             }
         }
         catch (Exception ex)
@@ -133,7 +156,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
             return;
         }
 
-        Arm(_timeout, _options.CollectTimeout);
+        ArmTimeout();
         CompleteLater(collect, call);
     }
 
@@ -141,7 +164,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     private bool NoteIfStillHung()
     {
         bool stillHung;
-        lock (_gate)
+        lock (this)
         {
             if (_stopped || !_busy)
             {
@@ -155,38 +178,41 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
         if (stillHung)
         {
             Fail(new CollectTimeoutException(
-                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_options.CollectTimeout.TotalMilliseconds} ms; no new call starts until it does."));
-            Arm(_interval, _options.CollectInterval);
+                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_context.Options.CollectTimeout.TotalMilliseconds} ms; no new call starts until it does."));
+            ArmCollect();
         }
 
         return true;
     }
 
-    private bool TryBeginCall([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CancellationTokenSource? call)
+    // The source is rented for the call (reused while no call cancelled it), so a synchronous call allocates nothing.
+    private bool TryBeginCall(out long call, out CancellationToken token)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_stopped || _busy)
             {
-                call = null;
+                call = 0;
+                token = default;
                 return false;
             }
 
             _busy = true;
             _pending = false;
             _timedOut = false;
-            _callEpoch = _epoch();
-            call = new CancellationTokenSource();
-            _call = call;
+            _callEpoch = Volatile.Read(ref _epoch);
+            _cts = _context.Collectors.RentSource();
+            call = ++_currentCall;
+            token = _cts.Token;
             return true;
         }
     }
 
-    private void CompleteLater(ValueTask<TObserved> collect, CancellationTokenSource call) =>
+    private void CompleteLater(ValueTask<TObserved> collect, long call) =>
         collect.AsTask().ContinueWith(
             static (task, state) =>
             {
-                var (loop, call) = ((CollectorLoop<TDesired, TObserved>, CancellationTokenSource))state!;
+                var (loop, call) = ((CollectorLoop<TDesired, TObserved>, long))state!;
                 if (task.IsCompletedSuccessfully)
                 {
                     loop.Completed(call, task.Result, null);
@@ -204,7 +230,7 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
     private void OnTimeout()
     {
         CancellationTokenSource? call;
-        lock (_gate)
+        lock (this)
         {
             if (!_busy || _timedOut || _stopped)
             {
@@ -212,24 +238,26 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
             }
 
             _timedOut = true;
-            call = _call;
+            call = _cts;
+            _cts = null; // the next call gets a new source: this one is cancelled outside the lock
         }
 
         Fail(new CollectTimeoutException(
-            $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) did not return within {_options.CollectTimeout.TotalMilliseconds} ms; it was cancelled."));
-        Arm(_interval, _options.CollectInterval);
+            $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) did not return within {_context.Options.CollectTimeout.TotalMilliseconds} ms; it was cancelled."));
+        ArmCollect();
         Cancel(call);
     }
 
-    private void Completed(CancellationTokenSource call, TObserved value, Exception? error)
+    private void Completed(long call, TObserved value, Exception? error)
     {
         bool again;
         bool rearm;
         bool record;
         long epoch;
-        lock (_gate)
+        CancellationTokenSource? source;
+        lock (this)
         {
-            if (!ReferenceEquals(call, _call))
+            if (call != _currentCall || !_busy)
             {
                 return;
             }
@@ -239,15 +267,17 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
             epoch = _callEpoch;
             _busy = false;
             _timedOut = false;
-            _call = null;
             again = _pending && !_stopped;
             rearm = !again && !_stopped;
+            source = _cts; // null once a timeout or a stop cancelled it
+            _cts = null;
         }
 
-        Arm(_timeout, Timeout.InfiniteTimeSpan);
+        _context.Collectors.ReturnSource(source);
+        DisarmTimeout();
         if (error is null)
         {
-            _record.WriteSuccess(value, _time.GetUtcNow());
+            _record.WriteSuccess(value, _context.Time.GetUtcNow());
             Volatile.Write(ref _observedEpoch, epoch); // after the observation: see ObservedEpoch
         }
         else if (record)
@@ -255,37 +285,24 @@ internal sealed class CollectorLoop<TDesired, TObserved> : IDisposable
             Fail(error);
         }
 
-        call.Dispose();
         if (again)
         {
             Collect();
         }
         else if (rearm)
         {
-            Arm(_interval, _options.CollectInterval);
-        }
-    }
-
-    private static void Arm(ITimer timer, TimeSpan dueTime)
-    {
-        try
-        {
-            timer.Change(dueTime, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Stopped meanwhile.
+            ArmCollect();
         }
     }
 
     private void Fail(Exception error)
     {
         _record.WriteFailure(error);
-        _metrics.CollectorError(_record.Identity.WorkerType);
+        _context.Metrics.CollectorError(_record.Identity.WorkerType);
         int failures = _record.Observation.ConsecutiveFailures;
         if (failures == 1 || failures % 10 == 0)
         {
-            Log.CollectFailed(_logger, error, _record.Identity.Id, _record.Identity.WorkerType, failures);
+            Log.CollectFailed(_context.Logger, error, _record.Identity.Id, _record.Identity.WorkerType, failures);
         }
     }
 

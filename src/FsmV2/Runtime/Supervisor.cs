@@ -22,7 +22,8 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SupervisorContext _context;
-    private volatile WorkerSlot[] _slots = [];
+    private readonly LiveList<WorkerSlot> _slots = new();
+    private readonly List<WorkerSlot> _gone = []; // the tick's: workers that left during it
     private volatile bool _shuttingDown;
     private int _running;
     private long _ticks;
@@ -46,7 +47,7 @@ public sealed class Supervisor : IAsyncDisposable
         var metrics = new SupervisorMetrics(meterFactory);
         metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
-            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff));
+            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff), new CollectorScheduler(_time, _options));
     }
 
     /// <summary>
@@ -65,7 +66,7 @@ public sealed class Supervisor : IAsyncDisposable
     public IWorkerStore Store { get; }
 
     /// <summary>Number of workers under supervision.</summary>
-    public int Count => _slots.Length;
+    public int Count => _slots.Count;
 
     /// <summary>Number of ticks run so far.</summary>
     public long TickCount => Interlocked.Read(ref _ticks);
@@ -99,7 +100,8 @@ public sealed class Supervisor : IAsyncDisposable
         var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _context);
         lock (_gate)
         {
-            _slots = [.. _slots, slot];
+            _slots.Add(slot);
+            record.SetOwner(slot); // found by id through the store
         }
 
         Log.WorkerAdded(_logger, id, definition.WorkerType, definition.GetStateName(definition.InitialState));
@@ -115,16 +117,13 @@ public sealed class Supervisor : IAsyncDisposable
     /// <returns><see langword="false"/> if there is no such worker.</returns>
     public bool RemoveWorker(string id)
     {
-        foreach (WorkerSlot slot in _slots)
+        if (FindRoot(id) is not { } slot)
         {
-            if (slot.Identity.Id == id)
-            {
-                slot.RequestShutdown(cancelAction: true);
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        slot.RequestShutdown(cancelAction: true);
+        return true;
     }
 
     /// <summary>
@@ -134,7 +133,7 @@ public sealed class Supervisor : IAsyncDisposable
     public IReadOnlyList<WorkerStatus> GetStatus()
     {
         DateTimeOffset now = _time.GetUtcNow();
-        var all = new List<WorkerStatus>(_slots.Length);
+        var all = new List<WorkerStatus>(_slots.Count);
         foreach (WorkerSlot slot in _slots)
         {
             slot.AppendStatus(all, now);
@@ -207,15 +206,21 @@ public sealed class Supervisor : IAsyncDisposable
         lock (_tickGate)
         {
             DateTimeOffset now = _time.GetUtcNow();
-            WorkerSlot[] slots = _slots;
-            bool removed = false;
-            foreach (WorkerSlot slot in slots)
+            foreach (WorkerSlot slot in _slots)
             {
+                if (slot.IsRemoved)
+                {
+                    continue; // left on an earlier tick and stopped by force meanwhile (ForceStopAsync)
+                }
+
                 TickContained(slot, now);
-                removed |= slot.IsRemoved;
+                if (slot.IsRemoved)
+                {
+                    _gone.Add(slot);
+                }
             }
 
-            if (removed)
+            if (_gone.Count > 0)
             {
                 DropRemoved();
             }
@@ -308,8 +313,20 @@ public sealed class Supervisor : IAsyncDisposable
         return false;
     }
 
+    // By id through the store, which holds every worker's record until it is dropped: O(1). A store that hands out
+    // other objects than the records it was given is searched instead.
     private WorkerSlot? FindRoot(string id)
     {
+        if (!Store.TryGet(id, out IWorkerRecord? record))
+        {
+            return null;
+        }
+
+        if (record is IOwnedRecord owned)
+        {
+            return owned.Owner is WorkerSlot { IsDropped: false } slot ? slot : null; // a child's record has no owner
+        }
+
         foreach (WorkerSlot slot in _slots)
         {
             if (slot.Identity.Id == id)
@@ -431,6 +448,7 @@ public sealed class Supervisor : IAsyncDisposable
         finally
         {
             _context.Metrics.StopObserving();
+            _context.Collectors.Dispose(); // every collector has stopped: nothing is due any more
         }
     }
 
@@ -438,15 +456,14 @@ public sealed class Supervisor : IAsyncDisposable
     {
         _shuttingDown = true;
         (Store as IPersistentWorkerStore)?.OnShutdown(); // keeps every record as it is now: the next process resumes here
-        WorkerSlot[] slots = _slots;
-        Log.ShutdownRequested(_logger, slots.Length);
-        foreach (WorkerSlot slot in slots)
+        Log.ShutdownRequested(_logger, _slots.Count);
+        foreach (WorkerSlot slot in _slots)
         {
             slot.RequestShutdown(cancelAction: false); // in-flight actions drain until the deadline
         }
 
         await DrainAsync(_time.GetUtcNow() + _options.ShutdownTimeout, ct).ConfigureAwait(false);
-        if (_slots.Length == 0)
+        if (_slots.Count == 0)
         {
             return; // every worker left in time
         }
@@ -461,7 +478,7 @@ public sealed class Supervisor : IAsyncDisposable
         void TickUntilDone()
         {
             TickGuarded();
-            if (_slots.Length == 0 || _time.GetUtcNow() >= deadline)
+            if (_slots.Count == 0 || _time.GetUtcNow() >= deadline)
             {
                 done.Cancel();
             }
@@ -478,10 +495,12 @@ public sealed class Supervisor : IAsyncDisposable
     private async Task ForceStopAsync(CancellationToken ct)
     {
         WorkerSlot[] remaining;
-        lock (_gate)
+        lock (_tickGate) // not while a tick walks the list
         {
-            remaining = _slots;
-            _slots = [];
+            lock (_gate)
+            {
+                remaining = _slots.TakeAll();
+            }
         }
 
         string ids = string.Join(", ", remaining.Select(s => s.Identity.Id));
@@ -527,7 +546,7 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Shuts down gracefully.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_shuttingDown || _slots.Length > 0)
+        if (!_shuttingDown || _slots.Count > 0)
         {
             await ShutdownAsync().ConfigureAwait(false);
         }
@@ -579,24 +598,23 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
+    // O(1) per worker that left: a tombstone in the list (compacted once half are), its id and record removed.
     private void DropRemoved()
     {
-        List<WorkerSlot> gone = [];
         lock (_gate)
         {
-            List<WorkerSlot> kept = [];
-            foreach (WorkerSlot slot in _slots)
+            foreach (WorkerSlot slot in _gone)
             {
-                (slot.IsRemoved ? gone : kept).Add(slot);
+                _slots.Drop(slot);
             }
-
-            _slots = [.. kept];
         }
 
-        foreach (WorkerSlot slot in gone)
+        foreach (WorkerSlot slot in _gone)
         {
             Store.Remove(slot.Identity.Id);
             _ = slot.StopAsync();
         }
+
+        _gone.Clear();
     }
 }

@@ -13,4 +13,5 @@ internal sealed record SupervisorContext(
     InfrastructureHealthChecker HealthChecker,
     Action<EscalationMessage> Escalate,
     BackoffPolicy? ActionRetry,
-    BackoffPolicy RestartBackoff);
+    BackoffPolicy RestartBackoff,
+    CollectorScheduler Collectors);

@@ -1,8 +1,13 @@
 namespace FsmV2;
 
 /// <summary>The supervisor's type-erased handle on one worker, so a tick iterates a flat array.</summary>
-internal abstract class WorkerSlot
+internal abstract class WorkerSlot : IDroppable
 {
+    private volatile bool _dropped;
+
+    /// <summary>Set once the supervisor has let go of the worker (its record removed, its stop begun).</summary>
+    public bool IsDropped { get => _dropped; set => _dropped = value; }
+
     public abstract WorkerIdentity Identity { get; }
 
     /// <summary>Set once the worker has signalled <see cref="Signal.Remove"/> (or was stopped by force).</summary>
@@ -43,6 +48,9 @@ internal abstract class WorkerSlot
 
     /// <summary>The circuit of the worker's own faults: what its parent's check judges.</summary>
     public abstract CircuitState FaultCircuit { get; }
+
+    /// <summary>Whether an operator isolated the worker's fault circuit (without creating its supervision).</summary>
+    public abstract bool IsIsolated { get; }
 
     /// <summary>The worker's two circuit breakers (the infrastructure one only once it has children), for operators.</summary>
     public abstract WorkerSupervision Supervision { get; }

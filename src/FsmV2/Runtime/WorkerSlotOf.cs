@@ -10,71 +10,53 @@ namespace FsmV2;
 /// fields and the store, calls the generated <c>Decide</c>, and allocates nothing unless the decision starts an
 /// action or is logged.
 /// </summary>
-internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost, IDisposable
+internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, TObserved>, IActionHost
 {
     // Whether this worker type's desired state can list children: decided once per closed generic type (a type
     // that is not sealed may have a subtype that does).
     private static readonly bool IsParentType = typeof(IHasChildren).IsAssignableFrom(typeof(TDesired)) || !typeof(TDesired).IsSealed;
 
-    private readonly IWorkerMachine<TDesired, TObserved> _machine;
-    private readonly SupervisorContext _context;
-    private readonly WorkerDefinition _definition;
-    private readonly WorkerRecord<TDesired, TObserved> _record;
-    private readonly CollectorLoop<TDesired, TObserved> _collector;
-    private readonly ActionRunner<TDesired, TObserved> _actions;
-    private readonly SupervisorOptions _options;
-    private readonly ILogger _logger;
+    private static readonly ActionResult[] NoActions = [];
     private readonly long[] _transitionCounts;
-    private readonly ActionRetryGate? _retry;
-    private readonly WorkerSupervision _supervision;
-    private readonly RestartLedger _ledger;
+    private volatile WorkerSupervision? _supervision; // created on first need (a fault, children, an operator)
+    private RestartLedger? _ledger; // a child's: its lifecycle's; a top-level worker's: created by its first restart
     private readonly bool _isChild;
-    private DateTimeOffset _retryLogged;
+    private volatile ActionRunner<TDesired, TObserved>? _actions; // created by the first action: idle workers have none
 
     private volatile int _state;
     private volatile string _reason = "added";
-    private long _epoch;
     private volatile bool _shutdownRequested;
     private volatile bool _removed;
     private bool _stale;
-    private long _lastRefused = -1;
     private volatile ChildTree? _children;
-    private long _faultedObservation = -1;
-    private Task? _hold;
-    private bool _waitingForChildren;
-    private volatile string? _restartRequest;
+    private volatile Rare? _rare; // what only a worker that was held, restarted, refused or faulted needs
 
     public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context, RestartLedger? ledger = null, bool isChild = false)
+        : base(machine, record, context)
     {
-        _machine = machine;
-        _definition = machine.Definition;
-        _record = record;
-        _context = context;
-        _options = context.Options;
-        _logger = context.Logger;
-        _ledger = ledger ?? new RestartLedger();
+        _ledger = ledger;
         _isChild = isChild;
-        _transitionCounts = context.Metrics.TransitionCounts(_definition);
-        _retry = context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _options.Random ?? Random.Shared) : null;
-        _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
-        _state = Resume(record, _ledger, context);
-        _supervision = new WorkerSupervision(record.Identity, context);
-        _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
+        _transitionCounts = context.Metrics.TransitionCounts(Definition);
+        _state = Resume(record, context);
     }
 
     /// <summary>
     /// The state this instance starts in: the persisted one (by name) when the store kept this id, with its restart
     /// count and history; else the initial state. A persisted state the type no longer has resumes in the initial one.
     /// </summary>
-    private int Resume(WorkerRecord<TDesired, TObserved> record, RestartLedger ledger, SupervisorContext context)
+    private int Resume(WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
     {
-        record.Attach(ledger);
-        int state = _definition.InitialState;
+        if (_ledger is { } ledger)
+        {
+            record.Attach(ledger);
+        }
+
+        int state = Definition.InitialState;
         WorkerIdentity who = record.Identity;
         if (context.Store is IPersistentWorkerStore store && store.TryTakeResume(who.Id, who.WorkerType, out PersistedWorker? persisted))
         {
-            ledger.Restore(persisted.RestartCount, persisted.RestartHistory);
-            int found = _definition.FindState(persisted.StateName);
+            Ledger().Restore(persisted.RestartCount, persisted.RestartHistory);
+            int found = Definition.FindState(persisted.StateName);
             if (found >= 0)
             {
                 state = found;
@@ -82,15 +64,30 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             }
             else
             {
-                Log.ResumedStateMissing(context.Logger, who.Id, who.WorkerType, persisted.StateName, _definition.GetStateName(state));
+                Log.ResumedStateMissing(context.Logger, who.Id, who.WorkerType, persisted.StateName, Definition.GetStateName(state));
             }
         }
 
-        record.SetState(_definition.GetStateName(state), context.Time.GetUtcNow());
+        record.SetState(Definition.GetStateName(state), context.Time.GetUtcNow());
         return state;
     }
 
     public override WorkerIdentity Identity => _record.Identity;
+
+    // The generated adapter returns its type's one definition: read through the worker, not kept per slot.
+    private WorkerDefinition Definition => _machine.Definition;
+
+    // The tick's thread (a restart, a resume): the record reads the count and history from it from then on.
+    private RestartLedger Ledger()
+    {
+        if (_ledger is null)
+        {
+            _ledger = new RestartLedger();
+            _record.Attach(_ledger);
+        }
+
+        return _ledger;
+    }
 
     public override bool IsRemoved => _removed;
 
@@ -98,25 +95,29 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     public IWorkerMachine<TDesired, TObserved> Machine => _machine;
 
-    public override WorkerSupervision Supervision => _supervision;
+    public override WorkerSupervision Supervision =>
+        _supervision ?? Interlocked.CompareExchange(ref _supervision, new WorkerSupervision(_record.Identity, _context), null) ?? _supervision!;
 
-    public override void Start() => _collector.Start();
+    public override void Start() => StartCollecting();
 
     public override void RequestShutdown(bool cancelAction)
     {
         if (!_shutdownRequested)
         {
             _shutdownRequested = true;
-            Log.RemovalRequested(_logger, Identity.Id, Identity.WorkerType);
+            Log.RemovalRequested(_context.Logger, Identity.Id, Identity.WorkerType);
         }
 
         if (cancelAction)
         {
-            _actions.CancelCurrent();
+            _actions?.CancelCurrent();
         }
     }
 
-    public override void RequestRestart(string reason) => _restartRequest = reason;
+    public override void RequestRestart(string reason) => Volatile.Write(ref RareState().RestartRequest, reason);
+
+    // Created once, from the tick or an operator's thread.
+    private Rare RareState() => _rare ?? Interlocked.CompareExchange(ref _rare, new Rare(), null) ?? _rare!;
 
     public override void Tick(DateTimeOffset now)
     {
@@ -128,21 +129,21 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         RestartIfRequested();
         if (!SuperviseChildren(now, out ChildrenView children))
         {
-            _supervision.Heartbeat(now); // the subtree's infrastructure is failing: no decisions or actions
+            Supervision.Heartbeat(now); // the subtree's infrastructure is failing: no decisions or actions
             return;
         }
 
-        long observedEpoch = _collector.ObservedEpoch; // before the observation it describes
+        long observedEpoch = ObservedEpoch; // before the observation it describes
         Observation<TObserved> observation = _record.Observation;
         RecordCollectorFault(observation, now);
-        if (_actions.InFlight || !IsDecidable(observation, observedEpoch, now))
+        if (_actions is { InFlight: true } || !IsDecidable(observation, observedEpoch, now))
         {
             return;
         }
 
-        if (!_supervision.Faults.AllowsWork(now))
+        if (_supervision is { } supervision && !supervision.AllowsWork(now))
         {
-            _supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
+            supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
             return;
         }
 
@@ -155,24 +156,24 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     /// <summary>Gate: a restarted instance waits until the cancelled action of the one it replaces has ended.</summary>
     private bool IsHeld()
     {
-        if (_hold is null)
+        if (_rare?.Hold is not { } hold)
         {
             return false;
         }
 
-        if (!_hold.IsCompleted)
+        if (!hold.IsCompleted)
         {
             return true;
         }
 
-        _hold = null;
+        _rare.Hold = null;
         return false;
     }
 
     /// <summary>Gate: an operator asked a top-level worker to restart.</summary>
     private void RestartIfRequested()
     {
-        if (_restartRequest is not null && Interlocked.Exchange(ref _restartRequest, null) is { } reason)
+        if (_rare is { } rare && Volatile.Read(ref rare.RestartRequest) is not null && Interlocked.Exchange(ref rare.RestartRequest, null) is { } reason)
         {
             Restart(reason); // logged (OperatorRestart) when asked, by Supervisor.RestartWorker
         }
@@ -181,10 +182,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     /// <summary>Gate: a collector exception is a fault of this worker, counted once per observation, action in flight or not.</summary>
     private void RecordCollectorFault(Observation<TObserved> observation, DateTimeOffset now)
     {
-        if (observation.Error is { } collectError && observation.Version != _faultedObservation && collectError is not CollectTimeoutException)
+        if (observation.Error is { } collectError && collectError is not CollectTimeoutException && observation.Version != RareState().FaultedObservation)
         {
-            _faultedObservation = observation.Version;
-            _supervision.Fault(collectError, "collector", now);
+            _rare!.FaultedObservation = observation.Version;
+            Supervision.Fault(collectError, "collector", now);
         }
     }
 
@@ -202,7 +203,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             return false;
         }
 
-        if (observedEpoch < Volatile.Read(ref _epoch))
+        if (observedEpoch < Epoch)
         {
             return false; // Waiting for an observation collected after the last action completed.
         }
@@ -212,7 +213,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
             if (!_stale)
             {
                 _stale = true;
-                Log.ObservationStale(_logger, Identity.Id, Identity.WorkerType, (now - observation.CollectedAt).TotalMilliseconds, _options.StaleAfter.TotalMilliseconds);
+                Log.ObservationStale(_context.Logger, Identity.Id, Identity.WorkerType, (now - observation.CollectedAt).TotalMilliseconds, _context.Options.StaleAfter.TotalMilliseconds);
                 _context.Metrics.Stale(Identity.WorkerType);
             }
 
@@ -222,7 +223,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         if (_stale)
         {
             _stale = false;
-            Log.ObservationFresh(_logger, Identity.Id, Identity.WorkerType);
+            Log.ObservationFresh(_context.Logger, Identity.Id, Identity.WorkerType);
         }
 
         return true;
@@ -232,7 +233,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private bool TryDecide(Observation<TObserved> observation, ChildrenView children, DateTimeOffset now, out Next next)
     {
         var snapshot = new Snapshot<TDesired, TObserved>(
-            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions.History)
+            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions?.History ?? NoActions)
         {
             StopRequested = StopRequested,
             Children = children,
@@ -244,13 +245,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
         catch (Exception ex)
         {
-            Log.DecideFailed(_logger, ex, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state));
-            _supervision.Fault(ex, $"state {_definition.GetStateName(_state)}", now);
+            Log.DecideFailed(_context.Logger, ex, Identity.Id, Identity.WorkerType, Definition.GetStateName(_state));
+            Supervision.Fault(ex, $"state {Definition.GetStateName(_state)}", now);
             next = default;
             return false;
         }
 
-        _supervision.Decided();
+        _supervision?.Decided();
         _reason = next.Reason;
         return true;
     }
@@ -284,10 +285,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
 
         children.RequestShutdown(now);
-        if (!_waitingForChildren)
+        if (!RareState().WaitingForChildren)
         {
-            _waitingForChildren = true;
-            Log.WaitingForChildren(_logger, Identity.Id, Identity.WorkerType, children.Count);
+            _rare!.WaitingForChildren = true;
+            Log.WaitingForChildren(_context.Logger, Identity.Id, Identity.WorkerType, children.Count);
         }
     }
 
@@ -304,7 +305,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
 
         // While the infrastructure circuit is open: no reconcile (derive) and no decisions; children still run.
-        CircuitBreaker infrastructure = _supervision.InfrastructureBreaker();
+        CircuitBreaker infrastructure = Supervision.InfrastructureBreaker();
         bool allows = infrastructure.AllowsWork(now);
         if (allows)
         {
@@ -335,7 +336,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     // State mapping: a parent that is stopped, stopping, asked to stop or leaving wants its children stopped.
     private bool MapsChildrenStopped() =>
-        _shutdownRequested || StopRequested || _definition.GetPhase(_state) is LifecyclePhase.Stopped or LifecyclePhase.Stopping;
+        _shutdownRequested || StopRequested || Definition.GetPhase(_state) is LifecyclePhase.Stopped or LifecyclePhase.Stopping;
 
     /// <summary>The infrastructure verdict on the children, then the restarts it calls for.</summary>
     private bool Judge(ChildTree children, CircuitBreaker infrastructure, bool probing, DateTimeOffset now)
@@ -361,9 +362,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     /// </summary>
     private void RestartFailedChildren(ChildTree children, DateTimeOffset now)
     {
-        CircuitBreaker faults = _supervision.Faults;
-        bool waitsForProbe = faults.State != CircuitState.Closed;
-        if (!children.HasFailed || (waitsForProbe && !faults.AllowsWork(now)))
+        WorkerSupervision supervision = Supervision;
+        bool waitsForProbe = supervision.FaultState != CircuitState.Closed;
+        if (!children.HasFailed || (waitsForProbe && !supervision.AllowsWork(now)))
         {
             return;
         }
@@ -373,41 +374,53 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         {
             if (waitsForProbe)
             {
-                faults.RecordSuccess();
+                supervision.Faults.RecordSuccess();
             }
 
             return;
         }
 
-        _supervision.FailItself("the restart intensity of its children was exceeded", isRoot: !_isChild, now);
+        supervision.FailItself("the restart intensity of its children was exceeded", isRoot: !_isChild, now);
     }
 
-    public override CircuitState FaultCircuit => _supervision.Faults.State;
+    public override bool IsIsolated => _supervision?.IsIsolated ?? false;
 
-    public override LifecyclePhase Phase => _definition.GetPhase(_state);
+    public override CircuitState FaultCircuit => _supervision?.FaultState ?? CircuitState.Closed;
 
-    public override string StateName => _definition.GetStateName(_state);
+    public override LifecyclePhase Phase => Definition.GetPhase(_state);
 
-    public override Task ActionDone => _actions.Completion;
+    public override string StateName => Definition.GetStateName(_state);
 
-    public override void HoldUntil(Task previous) => _hold = previous.IsCompleted ? null : previous;
+    public override Task ActionDone => _actions?.Completion ?? Task.CompletedTask;
+
+    public override void HoldUntil(Task previous)
+    {
+        if (!previous.IsCompleted)
+        {
+            RareState().Hold = previous;
+        }
+        else if (_rare is { } rare)
+        {
+            rare.Hold = null;
+        }
+    }
 
     public override bool IsStale(DateTimeOffset now) => IsStale(_record.Observation, now);
 
     /// <summary>Observed at least once, and that observation is older than <see cref="SupervisorOptions.StaleAfter"/>.</summary>
     private bool IsStale(Observation<TObserved> observation, DateTimeOffset now) =>
-        observation.HasValue && now - observation.CollectedAt > _options.StaleAfter;
+        observation.HasValue && now - observation.CollectedAt > _context.Options.StaleAfter;
 
-    public override void RecordFault(Exception error, string where, DateTimeOffset now) => _supervision.Fault(error, where, now);
+    public override void RecordFault(Exception error, string where, DateTimeOffset now) => Supervision.Fault(error, where, now);
 
     public override int DescendantCount => _children?.DescendantCount ?? 0;
 
-    public override int OpenCircuitCount => (_supervision.Circuit != CircuitState.Closed ? 1 : 0) + (_children?.OpenCircuitCount ?? 0);
+    public override int OpenCircuitCount => (_supervision is { Circuit: not CircuitState.Closed } ? 1 : 0) + (_children?.OpenCircuitCount ?? 0);
 
     internal override ChildCondition Health(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
-        LifecyclePhase phase = _definition.GetPhase(_state);
+        LifecyclePhase phase = Definition.GetPhase(_state);
         if (phase == LifecyclePhase.Stopped)
         {
             return ChildCondition.Stopped;
@@ -429,100 +442,116 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     {
         int from = _state;
         int to = next.State;
-        if (!_definition.IsDeclared(from, to))
+        if (!Definition.IsDeclared(from, to))
         {
             Refuse(from, to, next.Reason);
             return;
         }
 
-        _lastRefused = -1;
+        if (_rare is { } refusals)
+        {
+            refusals.LastRefused = -1;
+        }
+
         _state = to;
-        _record.SetState(_definition.GetStateName(to), now);
+        _record.SetState(Definition.GetStateName(to), now);
         _transitionCounts[to]++; // one writer: the tick (ObservedInstruments)
-        Log.Transition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), next.Reason);
+        Log.Transition(_context.Logger, Identity.Id, Identity.WorkerType, Definition.GetStateName(from), Definition.GetStateName(to), next.Reason);
     }
 
     // An undeclared or invalid target: staying, logged once per (from, to) until a transition goes through.
     private void Refuse(int from, int to, string reason)
     {
         long refused = ((long)from << 32) | (uint)to;
-        if (refused == _lastRefused)
+        if (refused == RareState().LastRefused)
         {
             return;
         }
 
-        _lastRefused = refused;
-        if ((uint)to < (uint)_definition.StateCount)
+        _rare!.LastRefused = refused;
+        if ((uint)to < (uint)Definition.StateCount)
         {
-            Log.UndeclaredTransition(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), _definition.GetStateName(to), reason);
+            Log.UndeclaredTransition(_context.Logger, Identity.Id, Identity.WorkerType, Definition.GetStateName(from), Definition.GetStateName(to), reason);
         }
         else
         {
-            Log.InvalidDecision(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(from), NextKind.Goto, to);
+            Log.InvalidDecision(_context.Logger, Identity.Id, Identity.WorkerType, Definition.GetStateName(from), NextKind.Goto, to);
         }
     }
 
     private void StartAction(in Next next, DateTimeOffset now)
     {
-        if ((uint)next.Action >= (uint)_definition.ActionCount)
+        if ((uint)next.Action >= (uint)Definition.ActionCount)
         {
-            Log.InvalidDecision(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), NextKind.Do, next.Action);
+            Log.InvalidDecision(_context.Logger, Identity.Id, Identity.WorkerType, Definition.GetStateName(_state), NextKind.Do, next.Action);
             return;
         }
 
-        string action = _definition.GetActionName(next.Action);
-        if (_retry is not null && _retry.Holds(action, _actions.LastResult, now))
+        string action = Definition.GetActionName(next.Action);
+        ActionRunner<TDesired, TObserved> actions = _actions ?? CreateActions();
+        if (actions.Retry is { } retry && retry.Holds(action, actions.LastResult, now))
         {
-            if (_retry.RetryAt != _retryLogged)
+            if (retry.RetryAt != retry.Logged)
             {
-                _retryLogged = _retry.RetryAt;
-                Log.ActionRetryHeld(_logger, Identity.Id, Identity.WorkerType, action, _retry.Failures, (_retry.RetryAt - now).TotalMilliseconds);
+                retry.Logged = retry.RetryAt;
+                Log.ActionRetryHeld(_context.Logger, Identity.Id, Identity.WorkerType, action, retry.Failures, (retry.RetryAt - now).TotalMilliseconds);
             }
 
             return;
         }
 
-        if (_actions.TryStart(next.Action, _record.Desired) == EnqueueResult.QueueFull)
+        if (actions.TryStart(next.Action, _record.Desired) == EnqueueResult.QueueFull)
         {
-            Log.ActionQueueFull(_logger, Identity.Id, Identity.WorkerType, action);
+            Log.ActionQueueFull(_context.Logger, Identity.Id, Identity.WorkerType, action);
             return;
         }
 
         _context.Metrics.ActionQueued(Identity.WorkerType, action);
-        Log.ActionStarted(_logger, Identity.Id, Identity.WorkerType, action, _definition.GetStateName(_state), next.Reason);
+        Log.ActionStarted(_context.Logger, Identity.Id, Identity.WorkerType, action, Definition.GetStateName(_state), next.Reason);
     }
 
     private void MarkRemoved(string reason)
     {
         _removed = true;
-        Log.WorkerRemoved(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), reason);
+        Log.WorkerRemoved(_context.Logger, Identity.Id, Identity.WorkerType, Definition.GetStateName(_state), reason);
     }
 
     private void Restart(string reason)
     {
-        int restarts = _ledger.Record(_context.Time.GetUtcNow(), reason, null);
+        int restarts = Ledger().Record(_context.Time.GetUtcNow(), reason, null);
         _context.Metrics.Restarted(Identity.WorkerType);
         using Activity? span = FsmV2Telemetry.ActivitySource.HasListeners() ? FsmV2Telemetry.ActivitySource.StartActivity("FsmV2.Restart") : null;
-        span?.SetTag("fsmv2.worker.id", Identity.Id).SetTag("fsmv2.worker.type", Identity.WorkerType).SetTag("fsmv2.state", _definition.GetStateName(_state)).SetTag("fsmv2.reason", reason);
-        Log.WorkerRestarted(_logger, Identity.Id, Identity.WorkerType, _definition.GetStateName(_state), restarts, reason);
-        _state = _definition.InitialState;
-        _record.SetState(_definition.GetStateName(_state), _context.Time.GetUtcNow());
-        _lastRefused = -1;
-        Interlocked.Increment(ref _epoch); // decide again only on an observation collected after the restart
-        _collector.TriggerNow(inline: false);
+        span?.SetTag("fsmv2.worker.id", Identity.Id).SetTag("fsmv2.worker.type", Identity.WorkerType).SetTag("fsmv2.state", Definition.GetStateName(_state)).SetTag("fsmv2.reason", reason);
+        Log.WorkerRestarted(_context.Logger, Identity.Id, Identity.WorkerType, Definition.GetStateName(_state), restarts, reason);
+        _state = Definition.InitialState;
+        _record.SetState(Definition.GetStateName(_state), _context.Time.GetUtcNow());
+        if (_rare is { } refusals)
+        {
+            refusals.LastRefused = -1;
+        }
+
+        NextEpoch(); // decide again only on an observation collected after the restart
+        TriggerNow(inline: false);
     }
 
-    public IReadOnlyList<ActionResult> RecentActions => _actions.History;
+    public IReadOnlyList<ActionResult> RecentActions => _actions?.History ?? NoActions;
 
-    void IActionHost.OnActionEnding() => Interlocked.Increment(ref _epoch);
+    // The action slot and retry gate, on the first action (the tick's thread).
+    private ActionRunner<TDesired, TObserved> CreateActions()
+    {
+        ActionRetryGate? retry = _context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _context.Options.Random ?? Random.Shared) : null;
+        return _actions = new ActionRunner<TDesired, TObserved>(_machine, _record.Identity, _context, this) { Retry = retry };
+    }
 
-    void IActionHost.OnActionEnded() => _collector.TriggerNow(inline: true);
+    void IActionHost.OnActionEnding() => NextEpoch();
+
+    void IActionHost.OnActionEnded() => TriggerNow(inline: true);
 
     public override async Task StopAsync()
     {
         _removed = true;
-        _actions.CancelCurrent();
-        _collector.Stop();
+        _actions?.CancelCurrent();
+        StopCollecting();
         if (_children is not null)
         {
             await _children.StopAllAsync().ConfigureAwait(false);
@@ -532,8 +561,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         Dispose();
     }
 
-    public void Dispose() => _collector.Dispose();
-
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {
         Observation<TObserved> observation = _record.Observation;
@@ -541,25 +568,37 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         return new WorkerStatus(
             Identity.Id,
             Identity.WorkerType,
-            _definition.GetStateName(state),
-            _definition.GetPhase(state),
+            Definition.GetStateName(state),
+            Definition.GetPhase(state),
             _reason,
-            _actions.CurrentAction,
-            _actions.LastResult,
+            _actions?.CurrentAction,
+            _actions?.LastResult,
             observation.HasValue ? observation.CollectedAt : null,
             IsStale(observation, now),
             observation.Error,
             _shutdownRequested,
-            _ledger.Count,
-            _supervision.FaultCount,
-            _supervision.LastFault,
-            _supervision.Circuit,
+            _ledger?.Count ?? 0,
+            _supervision?.FaultCount ?? 0,
+            _supervision?.LastFault,
+            _supervision?.Circuit ?? CircuitState.Closed,
             DescendantCount,
-            _retry?.HeldUntil(now))
+            _actions?.Retry?.HeldUntil(now))
         {
-            FaultCircuit = _supervision.Faults.State,
-            InfrastructureCircuit = _supervision.InfrastructureState,
-            RestartHistory = _isChild ? [] : _ledger.History,
+            FaultCircuit = _supervision?.FaultState ?? CircuitState.Closed,
+            InfrastructureCircuit = _supervision?.InfrastructureState ?? CircuitState.Closed,
+            RestartHistory = _isChild || _ledger is null ? [] : _ledger.History,
         };
+    }
+
+    /// <summary>The slot's rarely needed fields, together, so an idle worker does not carry them.</summary>
+    private sealed class Rare
+    {
+#pragma warning disable SA1401, CA1051 // Plain fields: written with Volatile and Interlocked by the slot.
+        public string? RestartRequest; // an operator's, from any thread; taken by the tick
+        public Task? Hold;
+        public bool WaitingForChildren;
+        public long LastRefused = -1;
+        public long FaultedObservation = -1;
+#pragma warning restore SA1401, CA1051
     }
 }

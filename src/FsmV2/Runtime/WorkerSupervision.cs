@@ -18,34 +18,56 @@ namespace FsmV2;
 /// A parent whose children exceed its restart intensity fails itself: its fault circuit opens, so its own parent
 /// restarts it; at the root, <see cref="Supervisor.Escalated"/> is raised. Its next probe restarts the failed
 /// children again.
+/// <para>An idle worker's supervision is three fields: the breakers, the fault counter and the heartbeat limiter are
+/// created on first need (a fault, an operator's call, children), and share the supervisor's options and backoff policy.</para>
 /// </summary>
 internal sealed class WorkerSupervision
 {
     private readonly WorkerIdentity _identity;
     private readonly SupervisorContext _context;
-    private readonly FaultCounter _faults;
-    private readonly HeartbeatLimiter _heartbeat;
-    private CircuitBreaker? _infrastructure;
+    private Lazies? _lazies;
+    private volatile CircuitBreaker? _faultBreaker;
+    private volatile CircuitBreaker? _infrastructure;
     private Exception? _lastFault;
 
     public WorkerSupervision(WorkerIdentity identity, SupervisorContext context)
     {
         _identity = identity;
         _context = context;
-        SupervisorOptions options = context.Options;
-        _faults = new FaultCounter(options.FaultThreshold, options.FaultWindow);
-        _heartbeat = new HeartbeatLimiter(options.HeartbeatInterval, context.Time);
-        Faults = NewBreaker(identity.Id, ErrorScope.Worker);
     }
 
-    /// <summary>Opens on repeated faults in this worker's own code.</summary>
-    public CircuitBreaker Faults { get; }
+    /// <summary>Opens on repeated faults in this worker's own code; created on first need (from any thread: an operator).</summary>
+    public CircuitBreaker Faults
+    {
+        get
+        {
+            if (_faultBreaker is { } breaker)
+            {
+                return breaker;
+            }
+
+            lock (this)
+            {
+                return _faultBreaker ??= NewBreaker(_identity.Id, ErrorScope.Worker);
+            }
+        }
+    }
+
+    /// <summary>The fault circuit's state: closed while it has never been needed.</summary>
+    public CircuitState FaultState => _faultBreaker?.State ?? CircuitState.Closed;
+
+    /// <summary>Whether the fault circuit lets the worker decide at <paramref name="now"/> (see <see cref="CircuitBreaker.AllowsWork"/>).</summary>
+    public bool AllowsWork(DateTimeOffset now) => _faultBreaker is not { } breaker || breaker.AllowsWork(now);
+
+    private FaultCounter FaultCounter => (_lazies ??= new Lazies(_context)).Faults;
+
+    private HeartbeatLimiter HeartbeatLimiter => (_lazies ??= new Lazies(_context)).Heartbeat;
 
     /// <summary>Opens when this parent's children fail; <see langword="null"/> until the worker has children.</summary>
     public CircuitBreaker? Infrastructure => _infrastructure;
 
     /// <summary>The worst of both circuits: what an operator sees first.</summary>
-    public CircuitState Circuit => Worst(Faults.State, _infrastructure?.State ?? CircuitState.Closed);
+    public CircuitState Circuit => Worst(FaultState, _infrastructure?.State ?? CircuitState.Closed);
 
     /// <summary>The infrastructure circuit's state; closed for a worker without children.</summary>
     public CircuitState InfrastructureState => _infrastructure?.State ?? CircuitState.Closed;
@@ -58,21 +80,33 @@ internal sealed class WorkerSupervision
     public CircuitBreaker? Breaker(ErrorScope scope) => scope == ErrorScope.Worker ? Faults : _infrastructure;
 
     /// <summary>Both breakers' statistics, by value.</summary>
-    public WorkerCircuits Circuits() => new(Faults.Statistics, _infrastructure?.Statistics);
+    public WorkerCircuits Circuits() => new(_faultBreaker?.Statistics ?? CircuitBreaker.Pristine(_context.Options.Circuit.MaxAttempts), _infrastructure?.Statistics);
 
     /// <summary>Whether an operator isolated the fault circuit: the worker is out of service on purpose, and its parent leaves it so.</summary>
-    public bool IsIsolated => Faults.State == CircuitState.Open && Faults.Statistics.IsIsolated;
+    public bool IsIsolated => _faultBreaker is { State: CircuitState.Open } breaker && breaker.Statistics.IsIsolated;
 
-    public CircuitBreaker InfrastructureBreaker() => _infrastructure ??= NewBreaker(_identity.Id, ErrorScope.Infrastructure);
+    public CircuitBreaker InfrastructureBreaker()
+    {
+        if (_infrastructure is { } breaker)
+        {
+            return breaker;
+        }
+
+        lock (this)
+        {
+            return _infrastructure ??= NewBreaker(_identity.Id, ErrorScope.Infrastructure);
+        }
+    }
 
     /// <summary>Records an exception from the worker's own code; opens the fault circuit at the threshold.</summary>
     public void Fault(Exception error, string where, DateTimeOffset now)
     {
         FaultCount++;
         _lastFault = error;
-        if (_faults.Record(now) && Faults.State == CircuitState.Closed)
+        FaultCounter faults = FaultCounter;
+        if (faults.Record(now) && Faults.State == CircuitState.Closed)
         {
-            Faults.Trip($"{where} threw {_faults.Threshold} times within {_faults.Window.TotalSeconds:0} s; last: {error.GetType().Name}: {error.Message}");
+            Faults.Trip($"{where} threw {faults.Threshold} times within {faults.Window.TotalSeconds:0} s; last: {error.GetType().Name}: {error.Message}");
         }
         else if (Faults.State == CircuitState.HalfOpen)
         {
@@ -83,10 +117,10 @@ internal sealed class WorkerSupervision
     /// <summary>A decision went through without throwing: ends a probe successfully.</summary>
     public void Decided()
     {
-        if (Faults.State == CircuitState.HalfOpen)
+        if (_faultBreaker is { State: CircuitState.HalfOpen } breaker)
         {
-            _faults.Reset();
-            Faults.RecordSuccess();
+            _lazies?.Faults.Reset();
+            breaker.RecordSuccess();
         }
     }
 
@@ -116,8 +150,8 @@ internal sealed class WorkerSupervision
     /// <summary>Logs the rate-limited heartbeat of an open circuit.</summary>
     public void Heartbeat(DateTimeOffset now)
     {
-        CircuitBreaker? open = _infrastructure is { State: not CircuitState.Closed } infra ? infra : Faults.State != CircuitState.Closed ? Faults : null;
-        if (open is null || !_heartbeat.ShouldEmit(now))
+        CircuitBreaker? open = _infrastructure is { State: not CircuitState.Closed } infra ? infra : _faultBreaker is { State: not CircuitState.Closed } faults ? faults : null;
+        if (open is null || !HeartbeatLimiter.ShouldEmit(now))
         {
             return;
         }
@@ -129,7 +163,7 @@ internal sealed class WorkerSupervision
 
     private CircuitBreaker NewBreaker(string name, ErrorScope scope)
     {
-        var breaker = new CircuitBreaker(name, _context.Options.Circuit, _context.Time, _context.Options.Random);
+        var breaker = new CircuitBreaker(name, _context.Options.Circuit, _context.RestartBackoff, _context.Time, _context.Options.Random);
         breaker.StateChanged += (_, change) => OnChange(breaker, scope, change);
         return breaker;
     }
@@ -158,7 +192,7 @@ internal sealed class WorkerSupervision
 
                 break;
             case CircuitState.Closed when change.From != CircuitState.Closed:
-                _heartbeat.Reset();
+                _lazies?.Heartbeat.Reset();
                 if (scope == ErrorScope.Infrastructure)
                 {
                     _context.Metrics.Recovered(_identity.WorkerType);
@@ -176,4 +210,12 @@ internal sealed class WorkerSupervision
     private static CircuitState Worst(CircuitState a, CircuitState b) => a == CircuitState.Open || b == CircuitState.Open ? CircuitState.Open
         : a == CircuitState.HalfOpen || b == CircuitState.HalfOpen ? CircuitState.HalfOpen
         : CircuitState.Closed;
+
+    /// <summary>What only a worker that has faulted or whose circuit opened needs, created together on first need.</summary>
+    private sealed class Lazies(SupervisorContext context)
+    {
+        public FaultCounter Faults { get; } = new(context.Options.FaultThreshold, context.Options.FaultWindow);
+
+        public HeartbeatLimiter Heartbeat { get; } = new(context.Options.HeartbeatInterval, context.Time);
+    }
 }

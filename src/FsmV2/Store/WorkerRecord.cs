@@ -4,7 +4,7 @@ namespace FsmV2;
 /// The triangle the store keeps for one worker: its identity (written once), its desired state (with a version
 /// and the time it was set) and its observed state (written by the collector with the time it was collected).
 /// </summary>
-public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
+public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRecord
 {
     private DesiredEntry _desired;
     private Observation<TObserved> _observation = Observation<TObserved>.Initial;
@@ -12,6 +12,7 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
     private DateTimeOffset _stateSince;
     private long _stateVersion;
     private RestartLedger? _ledger;
+    private object? _owner;
 
     internal WorkerRecord(WorkerIdentity identity, TDesired desired, DateTimeOffset at)
     {
@@ -82,6 +83,12 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
     /// <inheritdoc />
     public object? ObservedValue => Observation is { HasValue: true } o ? o.Value : null;
 
+    /// <inheritdoc cref="IOwnedRecord.Owner" />
+    object? IOwnedRecord.Owner => _owner;
+
+    /// <summary>Set by the supervisor that added this record as a top-level worker: its slot, found by id through the store.</summary>
+    internal void SetOwner(object owner) => _owner = owner;
+
     /// <summary>The ledger of this worker id, so a store reads its restart count and history.</summary>
     internal void Attach(RestartLedger ledger) => _ledger = ledger;
 
@@ -108,4 +115,11 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
         Volatile.Write(ref _observation, _observation.WithFailure(error));
 
     private sealed record DesiredEntry(TDesired Value, long Version, DateTimeOffset At);
+}
+
+/// <summary>A record that knows the supervisor's slot it belongs to (a top-level worker's), so a lookup by id is the store's.</summary>
+internal interface IOwnedRecord
+{
+    /// <summary>The slot of the top-level worker this record is of; <see langword="null"/> for a child's.</summary>
+    object? Owner { get; }
 }

@@ -83,6 +83,26 @@ public sealed class CircuitBreaker
     }
 
     /// <summary>
+    /// A supervisor's breaker: <paramref name="options"/> already validated and owned by the supervisor, and
+    /// <paramref name="backoff"/> built from its backoff options, both shared by every breaker of that supervisor.
+    /// </summary>
+    internal CircuitBreaker(string name, CircuitBreakerOptions options, BackoffPolicy backoff, TimeProvider timeProvider, Random? random)
+    {
+        Options = options;
+        Name = name;
+        _time = timeProvider;
+        _random = random ?? Random.Shared;
+        _backoff = backoff;
+        _threshold = options.FailureThreshold;
+        _maxAttempts = options.MaxAttempts;
+        _stuckOpenAfter = options.StuckOpenAfter;
+    }
+
+    /// <summary>The statistics of a breaker that has never seen a failure: closed, every counter zero.</summary>
+    internal static CircuitBreakerStatistics Pristine(int maxAttempts) =>
+        new(CircuitState.Closed, false, 0, 0, 0, 0, null, null, null, 0, null, null, 0, maxAttempts, TimeSpan.Zero);
+
+    /// <summary>
     /// Raised after every transition, outside the breaker's lock, on the thread that caused it. Handlers should
     /// be quick (log, count); they must not call back into a breaker they are waiting on.
     /// </summary>

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using FsmV2.Benchmarks.Workers;
+
+namespace FsmV2.Benchmarks;
+
+/// <summary>
+/// <c>scale actions</c>: a worker's no-op action end to end (the tick decides <c>Do</c>, the action is enqueued in the
+/// <see cref="ActionPool"/>, runs, its completion is recorded, a collection follows, and the next tick decides again),
+/// beside <see cref="Task.Run(Action)"/> of the same work, in the same process: <see cref="Workers"/>
+/// <see cref="BusyWorker"/>s under a <see cref="Supervisor"/> ticked back to back on this thread for
+/// <see cref="Window"/>, then as many independent chains of <c>await Task.Run(work)</c>. Reports actions per second
+/// and bytes allocated per action (<see cref="GC.GetTotalAllocatedBytes(bool)"/>, every thread) for both.
+/// </summary>
+internal static class ActionThroughputHarness
+{
+    public const int Workers = 1_000;
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+
+    public static string Run()
+    {
+        (double fsm, double fsmBytes) = Supervised();
+        (double run, double runBytes) = TaskRun();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {Workers:N0} workers' no-op actions | {fsm:N0}/s, {fsmBytes:0} B/action | Task.Run {run:N0}/s, {runBytes:0} B/action | {fsm / run:0.00}× the throughput, {fsmBytes / runBytes:0.0}× the bytes |");
+    }
+
+    private static (double PerSecond, double Bytes) Supervised()
+    {
+        var load = new BusyLoad(0, TimeSpan.Zero);
+        var supervisor = new Supervisor(new SupervisorOptions { StaleAfter = TimeSpan.FromHours(1) }, actionPool: new ActionPool(Environment.ProcessorCount * 8, 10_000));
+        for (int i = 0; i < Workers; i++)
+        {
+            supervisor.AddWorker($"busy-{i}", new BusyWorker(load), new BusyConfig(i));
+        }
+
+        TickFor(supervisor, TimeSpan.FromSeconds(1)); // warm-up
+        long actions = load.Actions;
+        long bytes = GC.GetTotalAllocatedBytes(precise: true);
+        double seconds = TickFor(supervisor, Window);
+        long done = load.Actions - actions;
+        double perAction = (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)done;
+        supervisor.ShutdownAsync().GetAwaiter().GetResult();
+        return (done / seconds, perAction);
+    }
+
+    private static double TickFor(Supervisor supervisor, TimeSpan window)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < window)
+        {
+            supervisor.Tick();
+        }
+
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static (double PerSecond, double Bytes) TaskRun()
+    {
+        var load = new BusyLoad(0, TimeSpan.Zero);
+        Measure(load, TimeSpan.FromSeconds(1));
+        long actions = load.Actions;
+        long bytes = GC.GetTotalAllocatedBytes(precise: true);
+        double seconds = Measure(load, Window);
+        long done = load.Actions - actions;
+        return (done / seconds, (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)done);
+    }
+
+    // Workers chains of Task.Run(work), each awaiting the last, until the window ends.
+    private static double Measure(BusyLoad load, TimeSpan window)
+    {
+        var watch = Stopwatch.StartNew();
+        Action work = load.Work;
+        async Task Chain()
+        {
+            while (watch.Elapsed < window)
+            {
+                await Task.Run(work).ConfigureAwait(false);
+            }
+        }
+
+        Task.WaitAll([.. Enumerable.Range(0, Workers).Select(_ => Chain())]);
+        return watch.Elapsed.TotalSeconds;
+    }
+}

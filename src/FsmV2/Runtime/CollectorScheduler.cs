@@ -1,0 +1,383 @@
+using System.Collections.Concurrent;
+
+namespace FsmV2;
+
+/// <summary>What a <see cref="CollectorScheduler"/> calls back when an entry falls due.</summary>
+internal interface IScheduledCollector
+{
+    /// <summary>
+    /// An entry of <paramref name="timeout"/>'s kind (a timeout, or else the next collection) armed with
+    /// <paramref name="generation"/> is due; the collector ignores it if it re-armed or disarmed since.
+    /// </summary>
+    void OnDue(bool timeout, int generation);
+}
+
+/// <summary>
+/// One timer for every collector of a supervisor, instead of two timers per worker. Every collector's next collection
+/// is due <see cref="SupervisorOptions.CollectInterval"/> after it was armed and every outstanding call's timeout
+/// <see cref="SupervisorOptions.CollectTimeout"/> after, both constants, so each kind of entry is armed in the order it
+/// falls due: two FIFO queues hold them (O(1) to arm, no heap), and one timer of the supervisor's
+/// <see cref="TimeProvider"/> is armed for the earlier head. Disarming is lazy: an entry carries its collector's
+/// generation, and a collector that re-armed or disarmed ignores the old entry when it falls due.
+/// </summary>
+/// <remarks>
+/// On <see cref="TimeProvider.System"/> the due entries are taken in batches of <see cref="BatchSize"/> and each batch
+/// runs on the thread pool, so a collector that blocks before its first await delays its batch only. On any other
+/// clock they run inline in the timer's callback, so a fake clock's <c>Advance</c> runs them deterministically, each
+/// at its own due time (the clock is at that time when the timer fires).
+/// </remarks>
+internal sealed class CollectorScheduler : IDisposable
+{
+    public const int BatchSize = 256;
+
+    private readonly Lock _lock = new();
+    private readonly Lock _arming = new(); // serialises ITimer.Change: the last call reflects the latest head
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+    private readonly long _intervalTicks;
+    private readonly long _timeoutTicks;
+    private readonly bool _onPool;
+    private readonly Fifo _intervals = new();
+    private readonly Fifo _timeouts = new();
+    private readonly ConcurrentQueue<Batch> _spare = new();
+    private readonly ConcurrentQueue<CancellationTokenSource> _sources = new(); // at most one per call in progress
+    private long _armedFor = long.MaxValue; // the timestamp the timer is armed for; MaxValue: not armed
+    private bool _dispatching;
+    private bool _disposed;
+
+    public CollectorScheduler(TimeProvider time, SupervisorOptions options)
+    {
+        _time = time;
+        _intervalTicks = ToTimestamp(options.CollectInterval);
+        _timeoutTicks = ToTimestamp(options.CollectTimeout);
+        _onPool = ReferenceEquals(time, TimeProvider.System);
+        _timer = time.CreateTimer(static s => ((CollectorScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Entries armed and not yet due (stale ones included), for tests.</summary>
+    internal int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _intervals.Count + _timeouts.Count;
+            }
+        }
+    }
+
+    /// <summary>A cancellation source for one collection: a returned one when there is one, else a new one.</summary>
+    public CancellationTokenSource RentSource() => _sources.TryDequeue(out CancellationTokenSource? source) ? source : new CancellationTokenSource();
+
+    /// <summary>Takes back a collection's source for the next one, unless it was cancelled (then it is dropped).</summary>
+    public void ReturnSource(CancellationTokenSource? source)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        if (source.TryReset())
+        {
+            _sources.Enqueue(source);
+        }
+        else
+        {
+            source.Dispose();
+        }
+    }
+
+    /// <summary>Arms <paramref name="collector"/>'s next collection, one collect interval from now.</summary>
+    public void ArmCollect(IScheduledCollector collector, int generation) => Arm(_intervals, _intervalTicks, collector, generation, timeout: false);
+
+    /// <summary>Arms the timeout of <paramref name="collector"/>'s outstanding call, one collect timeout from now.</summary>
+    public void ArmTimeout(IScheduledCollector collector, int generation) => Arm(_timeouts, _timeoutTicks, collector, generation, timeout: true);
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _intervals.Clear();
+            _timeouts.Clear();
+        }
+
+        _timer.Dispose();
+    }
+
+    private void Arm(Fifo queue, long delay, IScheduledCollector collector, int generation, bool timeout)
+    {
+        bool rearm;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            // Read under the lock: each queue's due times never decrease.
+            long at = _time.GetTimestamp() + delay;
+            queue.Enqueue(new Entry(collector, at, generation, timeout));
+            rearm = !_dispatching && at < _armedFor;
+        }
+
+        if (rearm)
+        {
+            Rearm();
+        }
+    }
+
+    private void Rearm()
+    {
+        lock (_arming)
+        {
+            long next;
+            lock (_lock)
+            {
+                next = _disposed ? long.MaxValue : Earliest();
+                if (next == _armedFor)
+                {
+                    return;
+                }
+
+                _armedFor = next;
+            }
+
+            TimeSpan due = next == long.MaxValue ? Timeout.InfiniteTimeSpan : DueIn(next);
+            try
+            {
+                _timer.Change(due, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile.
+            }
+        }
+    }
+
+    private long Earliest()
+    {
+        long next = long.MaxValue;
+        if (_intervals.TryPeek(out Entry interval))
+        {
+            next = interval.At;
+        }
+
+        if (_timeouts.TryPeek(out Entry timeout) && timeout.At < next)
+        {
+            next = timeout.At;
+        }
+
+        return next;
+    }
+
+    // Rounded up, so that the timer never fires before the head is due.
+    private TimeSpan DueIn(long at)
+    {
+        long delta = at - _time.GetTimestamp();
+        if (delta <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        long frequency = _time.TimestampFrequency;
+        return TimeSpan.FromTicks((long)Math.Ceiling(delta * (double)TimeSpan.TicksPerSecond / frequency));
+    }
+
+    private long ToTimestamp(TimeSpan span) => (long)Math.Ceiling(span.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+    private void OnTimer()
+    {
+        lock (_lock)
+        {
+            _armedFor = long.MaxValue; // the timer has fired: armed for nothing until Rearm
+            _dispatching = true;
+        }
+
+        try
+        {
+            if (_onPool)
+            {
+                DispatchBatches();
+            }
+            else
+            {
+                RunInline();
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _dispatching = false;
+            }
+
+            Rearm();
+        }
+    }
+
+    // A fake clock: one entry at a time, on the clock's thread, in order of due time.
+    private void RunInline()
+    {
+        while (TryTake(_time.GetTimestamp(), out Entry entry))
+        {
+            entry.Collector.OnDue(entry.IsTimeout, entry.Generation);
+        }
+    }
+
+    private void DispatchBatches()
+    {
+        long now = _time.GetTimestamp();
+        while (true)
+        {
+            Batch batch = _spare.TryDequeue(out Batch? spare) ? spare : new Batch(this);
+            while (batch.Count < BatchSize && TryTake(now, out Entry entry))
+            {
+                batch.Add(entry);
+            }
+
+            if (batch.Count == 0)
+            {
+                _spare.Enqueue(batch);
+                return;
+            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+        }
+    }
+
+    private bool TryTake(long now, out Entry entry)
+    {
+        lock (_lock)
+        {
+            bool interval = _intervals.TryPeek(out Entry nextInterval) && nextInterval.At <= now;
+            bool timeout = _timeouts.TryPeek(out Entry nextTimeout) && nextTimeout.At <= now;
+            if (interval && (!timeout || nextInterval.At <= nextTimeout.At))
+            {
+                entry = _intervals.Dequeue();
+                return true;
+            }
+
+            if (timeout)
+            {
+                entry = _timeouts.Dequeue();
+                return true;
+            }
+
+            entry = default;
+            return false;
+        }
+    }
+
+    private readonly record struct Entry(IScheduledCollector Collector, long At, int Generation, bool IsTimeout);
+
+    /// <summary>
+    /// A FIFO of entries in segments of <see cref="SegmentSize"/>, so that a million armed collectors cost 24 B each
+    /// and not up to twice that (a <see cref="Queue{T}"/> doubles its array). Under the scheduler's lock.
+    /// </summary>
+    private sealed class Fifo
+    {
+        private const int SegmentSize = 1024;
+
+        private Segment _head = new();
+        private Segment _tail;
+        private Segment? _spare;
+        private int _headIndex;
+        private int _tailIndex;
+
+        public Fifo() => _tail = _head;
+
+        public int Count { get; private set; }
+
+        public void Enqueue(Entry entry)
+        {
+            if (_tailIndex == SegmentSize)
+            {
+                Segment next = _spare ?? new Segment();
+                _spare = null;
+                _tail.Next = next;
+                _tail = next;
+                _tailIndex = 0;
+            }
+
+            _tail.Items[_tailIndex++] = entry;
+            Count++;
+        }
+
+        public bool TryPeek(out Entry entry)
+        {
+            if (Count == 0)
+            {
+                entry = default;
+                return false;
+            }
+
+            SkipSpentSegment();
+            entry = _head.Items[_headIndex];
+            return true;
+        }
+
+        public Entry Dequeue()
+        {
+            SkipSpentSegment();
+            Entry entry = _head.Items[_headIndex];
+            _head.Items[_headIndex++] = default;
+            if (--Count == 0)
+            {
+                _headIndex = _tailIndex = 0; // empty: head and tail are the same segment, reused from its start
+            }
+
+            return entry;
+        }
+
+        public void Clear()
+        {
+            _head = _tail = new Segment();
+            _spare = null;
+            _headIndex = _tailIndex = 0;
+            Count = 0;
+        }
+
+        private void SkipSpentSegment()
+        {
+            if (_headIndex == SegmentSize)
+            {
+                Segment spent = _head;
+                _head = spent.Next!;
+                _headIndex = 0;
+                spent.Next = null;
+                _spare = spent;
+            }
+        }
+
+        private sealed class Segment
+        {
+            public readonly Entry[] Items = new Entry[SegmentSize];
+
+            public Segment? Next { get; set; }
+        }
+    }
+
+    /// <summary>Due entries run together on one pool thread; reused once run.</summary>
+    private sealed class Batch(CollectorScheduler owner) : IThreadPoolWorkItem
+    {
+        private readonly Entry[] _entries = new Entry[BatchSize];
+
+        public int Count { get; private set; }
+
+        public void Add(Entry entry) => _entries[Count++] = entry;
+
+        public void Execute()
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                Entry entry = _entries[i];
+                _entries[i] = default;
+                entry.Collector.OnDue(entry.IsTimeout, entry.Generation);
+            }
+
+            Count = 0;
+            owner._spare.Enqueue(this);
+        }
+    }
+}

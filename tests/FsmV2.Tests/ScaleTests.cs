@@ -1,0 +1,178 @@
+using FsmV2.TestKit;
+using FsmV2.Tests.Workers;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FsmV2.Tests;
+
+/// <summary>Issue 13: adding and removing workers and children at scale (O(1) amortised, order kept, readers consistent).</summary>
+public sealed class ScaleTests
+{
+    private sealed class Item(int value) : IDroppable
+    {
+        public int Value { get; } = value;
+
+        public bool IsDropped { get; set; }
+    }
+
+    [Fact]
+    public void A_live_list_keeps_the_order_of_adding_skips_what_was_dropped_and_compacts()
+    {
+        var list = new LiveList<Item>();
+        Item[] items = [.. Enumerable.Range(0, 100).Select(i => new Item(i))];
+        foreach (Item item in items)
+        {
+            list.Add(item);
+        }
+
+        foreach (Item item in items.Where(i => i.Value % 3 != 0))
+        {
+            list.Drop(item); // past half of them: compacted on the way
+        }
+
+        list.Drop(items[1]); // twice: counted once
+        list.Add(new Item(100));
+
+        Assert.Equal([.. Enumerable.Range(0, 100).Where(i => i % 3 == 0), 100], list.ToArray().Select(i => i.Value));
+        Assert.Equal(35, list.Count);
+        Assert.Equal(35, list.TakeAll().Length);
+        Assert.Equal(0, list.Count);
+        Assert.Empty(list.ToArray());
+    }
+
+    [Fact]
+    public void A_reader_enumerating_while_the_writer_adds_and_drops_sees_each_item_at_most_once_in_order()
+    {
+        var list = new LiveList<Item>();
+        var items = new List<Item>();
+        for (int i = 0; i < 64; i++)
+        {
+            items.Add(new Item(i));
+            list.Add(items[^1]);
+        }
+
+        LiveList<Item>.Enumerator reader = list.GetEnumerator();
+        Assert.True(reader.MoveNext());
+        Assert.Equal(0, reader.Current.Value);
+        for (int i = 1; i < 60; i++)
+        {
+            list.Drop(items[i]); // compacts into a new array; the reader keeps the one it started on
+        }
+
+        list.Add(new Item(64));
+        var seen = new List<int>();
+        while (reader.MoveNext())
+        {
+            seen.Add(reader.Current.Value);
+        }
+
+        Assert.Equal([60, 61, 62, 63], seen);
+        Assert.Equal([0, 60, 61, 62, 63, 64], list.ToArray().Select(i => i.Value));
+    }
+
+    [Fact]
+    public async Task Workers_that_leave_are_dropped_and_their_ids_can_be_added_again_in_the_order_of_adding()
+    {
+        await using var h = new Harness();
+        for (int i = 0; i < 1000; i++)
+        {
+            h.Supervisor.AddWorker($"w-{i}", new IdleWorker(), new IdleSpec());
+        }
+
+        for (int i = 0; i < 1000; i += 2)
+        {
+            Assert.True(h.Supervisor.RemoveWorker($"w-{i}"));
+        }
+
+        h.Step();
+
+        Assert.Equal(500, h.Supervisor.Count);
+        Assert.False(h.Supervisor.RemoveWorker("w-0"));
+        Assert.Equal(500, h.Supervisor.Store.Count);
+        h.Supervisor.AddWorker("w-0", new IdleWorker(), new IdleSpec());
+        IReadOnlyList<WorkerStatus> status = h.Supervisor.GetStatus();
+        Assert.Equal([.. Enumerable.Range(0, 1000).Where(i => i % 2 == 1).Select(i => $"w-{i}"), "w-0"], status.Select(s => s.Id));
+        Assert.Throws<ArgumentException>(() => h.Supervisor.AddWorker("w-1", new IdleWorker(), new IdleSpec()));
+    }
+}
+
+/// <summary>Issue 13: one collector scheduler per supervisor.</summary>
+public sealed class CollectorSchedulerTests
+{
+    [Fact]
+    public async Task Every_collector_is_collected_once_per_interval_on_one_timer_and_a_synchronous_collection_allocates_only_its_observation()
+    {
+        FakeTimeProvider time = TestClock.Clock();
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time); // no logger: no log scope per call
+        const int Workers = 3000; // more than one segment of the scheduler's queues (1,024 entries)
+        for (int i = 0; i < Workers; i++)
+        {
+            supervisor.AddWorker($"w-{i}", new IdleWorker(), new IdleSpec());
+        }
+
+        long[] before = [.. supervisor.Store.Records.Select(r => r.ObservationVersion)];
+        time.Advance(Harness.DefaultOptions.CollectInterval); // warm: every path of the scheduler has run once
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            time.Advance(Harness.DefaultOptions.CollectInterval);
+        }
+
+        double perCollection = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (10.0 * Workers);
+        long[] after = [.. supervisor.Store.Records.Select(r => r.ObservationVersion)];
+
+        Assert.All(after.Zip(before), p => Assert.Equal(11, p.First - p.Second)); // each exactly once per interval
+        Assert.InRange(perCollection, 0, 72); // the new Observation (64 B on x64) and nothing else per collection
+    }
+}
+
+/// <summary>Runs alone: the heap is the process's, so no other test may allocate while it is measured.</summary>
+[CollectionDefinition(nameof(WorkerFootprintTests), DisableParallelization = true)]
+public sealed class WorkerFootprintCollection;
+
+/// <summary>Issue 13: what the toolkit keeps for an idle worker.</summary>
+[Collection(nameof(WorkerFootprintTests))]
+public sealed class WorkerFootprintTests(ITestOutputHelper output)
+{
+    private const int Workers = 10_000;
+
+    [Fact]
+    public async Task An_idle_worker_retains_at_most_512_bytes()
+    {
+        // Up to three measurements: a finalizer or a timer of an earlier test may still allocate during one.
+        var measured = new List<double>();
+        for (int attempt = 0; attempt < 3 && !measured.Any(b => b is > 100 and <= 512); attempt++)
+        {
+            measured.Add(await RetainedPerWorker());
+        }
+
+        output.WriteLine($"B retained per idle worker: {string.Join(", ", measured.Select(b => b.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}"); // shown with --output Detailed
+        Assert.Contains(measured, b => b is > 100 and <= 512); // more than 100: something was measured at all
+    }
+
+    private static async Task<double> RetainedPerWorker()
+    {
+        FakeTimeProvider time = TestClock.Clock();
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time);
+        string[] ids = [.. Enumerable.Range(0, Workers).Select(i => $"w-{i}")]; // the user's: not counted
+        IdleWorker[] workers = [.. Enumerable.Range(0, Workers).Select(_ => new IdleWorker())];
+        var spec = new IdleSpec();
+        supervisor.AddWorker("warm", new IdleWorker(), spec); // the supervisor's one-off structures
+        supervisor.Tick();
+
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        for (int i = 0; i < Workers; i++)
+        {
+            supervisor.AddWorker(ids[i], workers[i], spec);
+        }
+
+        supervisor.Tick(); // every worker observed and decided once: its steady state
+        time.Advance(Harness.DefaultOptions.CollectInterval);
+        supervisor.Tick();
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+
+        Assert.Equal(Workers + 1, supervisor.GetStatus().Count(s => s.Reason == "idle"));
+        GC.KeepAlive(ids);
+        GC.KeepAlive(workers);
+        return (after - before) / (double)Workers;
+    }
+}
