@@ -98,6 +98,14 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
     public void Add(IWorkerRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        WorkerIdentity who = record.Identity;
+        if (_persisted.TryGetValue(who.Id, out PersistedWorker? persisted) && persisted.WorkerType != who.WorkerType)
+        {
+            throw new ArgumentException(
+                $"Worker id '{who.Id}' is persisted in SQLite store '{FilePath}' as worker type {persisted.WorkerType}, not {who.WorkerType}: the store keeps that record and does not overwrite it. Use another id, or delete its row (DELETE FROM workers WHERE id = '{who.Id}') if the old worker is gone for good.",
+                nameof(record));
+        }
+
         if (!_live.TryAdd(record.Identity.Id, new Tracked(record)))
         {
             throw new ArgumentException($"A worker with id '{record.Identity.Id}' already exists; worker ids are unique within a supervisor.", nameof(record));
@@ -320,7 +328,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         {
             foreach ((Tracked tracked, _) in batch)
             {
-                RecordRows.Write(upsert, tracked.Record, now);
+                RecordRows.Write(upsert, tracked.Record, now, _options.Serializers);
             }
 
             tx.Commit();
@@ -360,10 +368,10 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         Log.Failed(_logger, error, FilePath, operation, error.Message, PendingWrites, delayMs);
     }
 
-    private readonly record struct Versions(long State, long Desired, long Observation, int Restarts)
+    private readonly record struct Versions(long State, long Desired, long Observation, long History)
     {
         public static Versions Of(IWorkerRecord record) =>
-            new(record.StateVersion, record.DesiredVersion, record.ObservationVersion, record.RestartCount);
+            new(record.StateVersion, record.DesiredVersion, record.ObservationVersion, record.HistoryVersion);
     }
 
     private sealed class Tracked(IWorkerRecord record)

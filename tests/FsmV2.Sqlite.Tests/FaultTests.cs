@@ -67,7 +67,29 @@ public class FaultTests
         Sql.Execute(rig.FilePath, "INSERT INTO schema_version(version) VALUES (99)");
 
         var error = Assert.Throws<InvalidOperationException>(() => rig.Open());
-        Assert.Equal($"SQLite store '{rig.FilePath}' has schema version 99, newer than this FsmV2.Toolkit.Sqlite knows (up to 1): open it with a newer version of the library.", error.Message);
+        Assert.Equal($"SQLite store '{rig.FilePath}' has schema version 99, newer than this FsmV2.Toolkit.Sqlite knows (up to 2): open it with a newer version of the library.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_file_of_schema_version_1_is_migrated_forward_and_its_workers_resume()
+    {
+        using var rig = new Rig();
+        Sql.Execute(rig.FilePath, """
+            CREATE TABLE schema_version(version INTEGER NOT NULL); INSERT INTO schema_version(version) VALUES (1);
+            CREATE TABLE workers(id TEXT PRIMARY KEY NOT NULL, worker_type TEXT NOT NULL, parent TEXT, desired_json TEXT,
+                desired_version INTEGER NOT NULL, desired_at TEXT NOT NULL, state TEXT NOT NULL, state_since TEXT NOT NULL,
+                restart_count INTEGER NOT NULL, restart_history TEXT NOT NULL, observed_json TEXT, collected_at TEXT, written_at TEXT NOT NULL);
+            INSERT INTO workers VALUES ('w', '{StepWorker.Definition.WorkerType}', NULL, NULL, 1, '2026-01-01T00:00:00.0000000+00:00', 'C',
+                '2026-01-01T00:00:00.0000000+00:00', 2, '[]', NULL, NULL, '2026-01-01T00:00:00.0000000+00:00');
+            """.Replace("{StepWorker.Definition.WorkerType}", StepWorker.Definition.WorkerType, StringComparison.Ordinal));
+
+        using SqliteWorkerStore store = rig.Open();
+        Assert.Null(store.LastError);
+        Assert.Equal(2L, Sql.Scalar(rig.FilePath, "SELECT MAX(version) FROM schema_version"));
+        Supervisor supervisor = rig.Supervisor(store);
+        supervisor.AddWorker("w", new StepWorker(), new StepSpec("C"));
+        Assert.Equal(("C", 2), (supervisor.GetStatus("w")!.State, supervisor.GetStatus("w")!.RestartCount));
+        await rig.ShutDown(supervisor);
     }
 
     [Fact]

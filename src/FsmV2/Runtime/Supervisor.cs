@@ -102,7 +102,7 @@ public sealed class Supervisor : IAsyncDisposable
             _slots = [.. _slots, slot];
         }
 
-        Log.WorkerAdded(_logger, id, definition.WorkerType, definition.GetStateName(definition.InitialState));
+        Log.WorkerAdded(_logger, id, definition.WorkerType, slot.StateName); // a resumed worker's persisted state
         slot.Start();
         return new WorkerHandle<TDesired, TObserved>(this, slot, _time);
     }

@@ -58,7 +58,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _retry = context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _options.Random ?? Random.Shared) : null;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = Resume(record, _ledger, context);
-        _supervision = new WorkerSupervision(record.Identity, context);
+        _supervision = new WorkerSupervision(record.Identity, context, record.History);
         _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
     }
 
@@ -74,6 +74,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         if (context.Store is IPersistentWorkerStore store && store.TryTakeResume(who.Id, who.WorkerType, out PersistedWorker? persisted))
         {
             ledger.Restore(persisted.RestartCount, persisted.RestartHistory);
+            record.History.Restore(persisted.SupervisionHistory, persisted.RecentActions);
             int found = _definition.FindState(persisted.StateName);
             if (found >= 0)
             {
@@ -516,7 +517,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
 
     void IActionHost.OnActionEnding() => Interlocked.Increment(ref _epoch);
 
-    void IActionHost.OnActionEnded() => _collector.TriggerNow(inline: true);
+    void IActionHost.OnActionEnded()
+    {
+        _record.History.SetActions(_actions.History);
+        _collector.TriggerNow(inline: true);
+    }
 
     public override async Task StopAsync()
     {

@@ -25,13 +25,15 @@ internal sealed class WorkerSupervision
     private readonly SupervisorContext _context;
     private readonly FaultCounter _faults;
     private readonly HeartbeatLimiter _heartbeat;
+    private readonly WorkerHistory? _history;
     private CircuitBreaker? _infrastructure;
     private Exception? _lastFault;
 
-    public WorkerSupervision(WorkerIdentity identity, SupervisorContext context)
+    public WorkerSupervision(WorkerIdentity identity, SupervisorContext context, WorkerHistory? history = null)
     {
         _identity = identity;
         _context = context;
+        _history = history;
         SupervisorOptions options = context.Options;
         _faults = new FaultCounter(options.FaultThreshold, options.FaultWindow);
         _heartbeat = new HeartbeatLimiter(options.HeartbeatInterval, context.Time);
@@ -70,6 +72,7 @@ internal sealed class WorkerSupervision
     {
         FaultCount++;
         _lastFault = error;
+        _history?.Add(now, SupervisionEventKind.Fault, ErrorScope.Worker, $"{where} threw {error.GetType().Name}: {error.Message}");
         if (_faults.Record(now) && Faults.State == CircuitState.Closed)
         {
             Faults.Trip($"{where} threw {_faults.Threshold} times within {_faults.Window.TotalSeconds:0} s; last: {error.GetType().Name}: {error.Message}");
@@ -109,7 +112,9 @@ internal sealed class WorkerSupervision
 
         if (isRoot)
         {
-            _context.Escalate(OperatorMessages.Escalation(_identity.Id, ErrorScope.Infrastructure, Faults.Statistics, now));
+            EscalationMessage message = OperatorMessages.Escalation(_identity.Id, ErrorScope.Infrastructure, Faults.Statistics, now);
+            Remember(now, ErrorScope.Infrastructure, message);
+            _context.Escalate(message);
         }
     }
 
@@ -141,6 +146,7 @@ internal sealed class WorkerSupervision
         switch (change.To)
         {
             case CircuitState.Open:
+                _history?.Add(now, SupervisionEventKind.CircuitOpened, scope, change.Reason);
                 double retryIn = change.NextProbeAt is { } next ? (next - now).TotalSeconds : -1;
                 Log.CircuitOpened(logger, _identity.Id, _identity.WorkerType, scope, change.Reason, change.Attempt, breaker.Options.MaxAttempts, retryIn, Impact(scope));
                 if (OperatorMessages.IsPreEscalation(change, breaker.Options.MaxAttempts))
@@ -153,11 +159,13 @@ internal sealed class WorkerSupervision
                     EscalationMessage message = OperatorMessages.Escalation(_identity.Id, scope, breaker.Statistics, now);
                     _context.Metrics.Escalated(_identity.WorkerType, scope);
                     Log.Escalation(logger, _identity.Id, _identity.WorkerType, scope, message.Attempts, message.Downtime.TotalSeconds, message.RunbookSection, string.Join(" | ", message.Steps));
+                    Remember(now, scope, message);
                     _context.Escalate(message);
                 }
 
                 break;
             case CircuitState.Closed when change.From != CircuitState.Closed:
+                _history?.Add(now, SupervisionEventKind.CircuitClosed, scope, change.Reason);
                 _heartbeat.Reset();
                 if (scope == ErrorScope.Infrastructure)
                 {
@@ -168,6 +176,9 @@ internal sealed class WorkerSupervision
                 break;
         }
     }
+
+    private void Remember(DateTimeOffset now, ErrorScope scope, EscalationMessage message) =>
+        _history?.Add(now, SupervisionEventKind.Escalation, scope, $"{message.Attempts} attempt(s) over {message.Downtime}; last failure: {message.LastFailureReason ?? "(none recorded)"}");
 
     private static string Impact(ErrorScope scope) => scope == ErrorScope.Infrastructure
         ? "this worker and its subtree: no reconcile, decisions or actions until recovery; collectors keep running"

@@ -12,6 +12,7 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
     private DateTimeOffset _stateSince;
     private long _stateVersion;
     private RestartLedger? _ledger;
+    private readonly WorkerHistory _history = new();
 
     internal WorkerRecord(WorkerIdentity identity, TDesired desired, DateTimeOffset at)
     {
@@ -74,6 +75,15 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
     public IReadOnlyList<RestartRecord> RestartHistory => _ledger?.History ?? [];
 
     /// <inheritdoc />
+    public IReadOnlyList<SupervisionEvent> SupervisionHistory => _history.Events;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ActionResult> RecentActions => _history.Actions;
+
+    /// <inheritdoc />
+    public long HistoryVersion => _history.Version + (_ledger?.Count ?? 0);
+
+    /// <inheritdoc />
     public object? DesiredValue => Desired;
 
     /// <inheritdoc />
@@ -84,6 +94,9 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord
 
     /// <summary>The ledger of this worker id, so a store reads its restart count and history.</summary>
     internal void Attach(RestartLedger ledger) => _ledger = ledger;
+
+    /// <summary>The supervision events and action results of this instance.</summary>
+    internal WorkerHistory History => _history;
 
     /// <summary>The tick sets the current state: a string of the definition and a time, so nothing is allocated.</summary>
     internal void SetState(string name, DateTimeOffset since)
