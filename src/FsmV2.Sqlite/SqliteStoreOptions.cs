@@ -57,6 +57,9 @@ public sealed class SqliteStoreOptions
         return this;
     }
 
+    /// <summary>Runs on every new connection once it is ready (tests make it read-only or limit its size this way).</summary>
+    internal Action<Microsoft.Data.Sqlite.SqliteConnection>? OnConnected { get; set; }
+
     internal SqliteStoreOptions Clone()
     {
         var copy = (SqliteStoreOptions)MemberwiseClone();

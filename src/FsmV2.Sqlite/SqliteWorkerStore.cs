@@ -35,7 +35,8 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
     private long _failedAttempts;
     private int _failuresInRow;
     private long _written;
-    private DateTimeOffset _nextAttempt;
+    private long _nextAttemptTicks; // UTC ticks; 0 while healthy
+    private long _lastWriteTicks; // UTC ticks; 0 before the first write
 
     private SqliteWorkerStore(string path, SqliteStoreOptions options)
     {
@@ -77,6 +78,20 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
 
     /// <summary>Records changed since they were last written, and removals not yet made.</summary>
     public int PendingWrites => _deletes.Count + _live.Values.Count(static t => t.IsDirty);
+
+    /// <inheritdoc />
+    public StoreStatus Status
+    {
+        get
+        {
+            string? error = _lastError;
+            long next = Interlocked.Read(ref _nextAttemptTicks);
+            long last = Interlocked.Read(ref _lastWriteTicks);
+            return new StoreStatus(
+                $"SQLite {FilePath}", error is null, error, FailedAttempts, PendingWrites, WrittenRecords,
+                last == 0 ? null : new DateTimeOffset(last, TimeSpan.Zero), error is null || next == 0 ? null : new DateTimeOffset(next, TimeSpan.Zero));
+        }
+    }
 
     /// <summary>Persisted records no worker of this process has resumed (yet): kept in the file, never deleted by the store.</summary>
     public IReadOnlyCollection<PersistedWorker> Unclaimed => [.. _persisted.Values];
@@ -189,7 +204,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
-                if (_time.GetUtcNow() >= _nextAttempt)
+                if (_time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _nextAttemptTicks))
                 {
                     Flush();
                 }
@@ -209,12 +224,13 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         }
 
         string operation = "delete removed workers";
+        long started = _time.GetUtcNow().UtcTicks; // every change made before this is in the file once the write succeeds
         try
         {
             WriteDeletes(_connection!);
             operation = "write changed workers";
             WriteChanged(_connection!);
-            Succeeded();
+            Succeeded(started);
             return true;
         }
 #pragma warning disable CA1031 // Any failure of the database is contained: logged, counted, retried.
@@ -241,6 +257,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
             connection.Open();
             SqliteSchema.Prepare(connection, FilePath);
             Load(connection);
+            _options.OnConnected?.Invoke(connection);
             _connection = connection;
             return true;
         }
@@ -343,8 +360,9 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         batch.Clear();
     }
 
-    private void Succeeded()
+    private void Succeeded(long started)
     {
+        Interlocked.Exchange(ref _lastWriteTicks, started);
         if (_lastError is null)
         {
             return;
@@ -353,7 +371,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         Log.Recovered(_logger, FilePath, _failuresInRow);
         _lastError = null;
         _failuresInRow = 0;
-        _nextAttempt = default;
+        Interlocked.Exchange(ref _nextAttemptTicks, 0);
     }
 
     private void Failed(string operation, Exception error)
@@ -363,7 +381,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         _failuresInRow++;
         Interlocked.Increment(ref _failedAttempts);
         double delayMs = Math.Min(_options.FlushInterval.TotalMilliseconds * Math.Pow(2, Math.Min(_failuresInRow - 1, 30)), _options.MaxRetryDelay.TotalMilliseconds);
-        _nextAttempt = _time.GetUtcNow().AddMilliseconds(delayMs);
+        Interlocked.Exchange(ref _nextAttemptTicks, _time.GetUtcNow().AddMilliseconds(delayMs).UtcTicks);
         _lastError = $"SQLite store '{FilePath}': {operation} failed: {error.Message}";
         Log.Failed(_logger, error, FilePath, operation, error.Message, PendingWrites, delayMs);
     }

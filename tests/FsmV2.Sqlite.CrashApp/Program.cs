@@ -6,8 +6,9 @@ using FsmV2.Sqlite.CrashApp;
 
 // Usage: FsmV2.Sqlite.CrashApp <db> <workers> <trace>. Prints what it resumed, READY once every worker is written,
 // then ticks every 20 ms until it is killed. After every tick it appends one line to <trace> (flushed to the kernel,
-// so a SIGKILL keeps it): the wall-clock time in Unix milliseconds and each worker's position in its cycle
-// (restarts × 4 + the state's number), then prints a TICK line.
+// so a SIGKILL keeps it): the wall-clock time in Unix milliseconds, when the store's last successful write began
+// (0 before the first), and each worker's position in its cycle (restarts × 4 + the state's number), then prints a
+// TICK line.
 string path = args[0];
 int workers = int.Parse(args[1], CultureInfo.InvariantCulture);
 string tracePath = args[2];
@@ -45,7 +46,7 @@ return 0;
 // One line of the trace: when, and where every worker is (a worker moves at most one position per tick).
 void Trace()
 {
-    line.Clear().Append(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    line.Clear().Append(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Append(' ').Append(store.Status.LastWriteAt?.ToUnixTimeMilliseconds() ?? 0);
     foreach (IWorkerRecord record in records)
     {
         line.Append(' ').Append(CycleWorker.Position(record.StateName, record.RestartCount));

@@ -1,5 +1,6 @@
 using FsmV2.Sqlite.Tests.Workers;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace FsmV2.Sqlite.Tests;
 
@@ -35,6 +36,86 @@ public class FaultTests
         Assert.Equal(0, store.PendingWrites);
         Assert.True(rig.Logged($"SQLite store {rig.FilePath} recovered after 1 failed attempt(s)"));
         Assert.Equal("C", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'"));
+        await rig.ShutDown(supervisor);
+    }
+
+    [Fact]
+    public async Task A_read_only_database_is_named_retried_with_a_doubling_delay_shown_in_the_totals_and_the_metric_and_the_writes_catch_up()
+    {
+        using var rig = new Rig();
+        bool readOnly = true; // the file as an operator mounted it read-only (root ignores chmod: the connection is made query-only)
+        using SqliteWorkerStore store = rig.Open(configure: o => o.OnConnected = c => SqliteSchema.Execute(c, $"PRAGMA query_only = {(Volatile.Read(ref readOnly) ? "ON" : "OFF")}"));
+        using var meters = new TestMeterFactory();
+        using var pending = new MetricCollector<int>(meters, FsmV2Telemetry.Name, FsmV2Telemetry.Instruments.StorePendingWrites);
+        var supervisor = new Supervisor(Rig.Options, rig.Time, rig.Logger, meterFactory: meters, store: store);
+        supervisor.AddWorker("w", new StepWorker(), new StepSpec("C"));
+        await rig.StepUntil(supervisor, "w", "C"); // the supervisor runs on in memory
+
+        Assert.False(store.Flush());
+        StoreStatus status = supervisor.GetTotals().Store!;
+        Assert.Equal($"SQLite {rig.FilePath}", status.Name);
+        Assert.False(status.IsHealthy);
+        Assert.StartsWith($"SQLite store '{rig.FilePath}': write changed workers failed", status.LastError, StringComparison.Ordinal);
+        Assert.Contains("readonly", status.LastError, StringComparison.Ordinal);
+        Assert.Equal((1L, 1), (status.FailedAttempts, status.PendingWrites));
+        Assert.Equal(rig.Time.GetUtcNow() + TimeSpan.FromSeconds(1), status.NextAttemptAt);
+        Assert.True(rig.Logged($"SQLite store {rig.FilePath}: write changed workers failed"));
+        pending.RecordObservableInstruments();
+        Assert.Equal(1, pending.LastMeasurement!.Value);
+
+        Assert.False(store.Flush());
+        Assert.Equal(rig.Time.GetUtcNow() + TimeSpan.FromSeconds(2), store.Status.NextAttemptAt); // the delay doubles
+
+        Volatile.Write(ref readOnly, false); // the operator remounts it writable: the writer catches up on its own
+        rig.Time.Advance(TimeSpan.FromSeconds(2));
+        await Rig.WaitUntil(() => store.Status.IsHealthy);
+        Assert.Equal((0, (DateTimeOffset?)null), (store.Status.PendingWrites, store.Status.NextAttemptAt));
+        Assert.Equal("C", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'"));
+        Assert.True(rig.Logged($"SQLite store {rig.FilePath} recovered after 2 failed attempt(s)"));
+        pending.RecordObservableInstruments();
+        Assert.Equal(0, pending.LastMeasurement!.Value);
+        Assert.Null(new Supervisor().GetTotals().Store); // the in-memory store has no store status
+        await rig.ShutDown(supervisor);
+    }
+
+    [Fact]
+    public async Task A_full_database_is_named_the_removals_and_changes_made_meanwhile_are_kept_in_order_and_written_once_there_is_room()
+    {
+        using var rig = new Rig();
+        using (SqliteWorkerStore first = rig.Open())
+        {
+            Supervisor before = rig.Supervisor(first);
+            before.AddWorker("leaves", new StepWorker(), new StepSpec("B"));
+            await rig.StepUntil(before, "leaves", "B");
+            await rig.ShutDown(before);
+        }
+
+        bool full = true; // a size limit at the file's current size: no page can be added
+        using SqliteWorkerStore store = rig.Open(configure: o => o.OnConnected = c =>
+        {
+            long pages = (long)new SqliteCommand("PRAGMA page_count", c).ExecuteScalar()!;
+            SqliteSchema.Execute(c, $"PRAGMA max_page_count = {(Volatile.Read(ref full) ? pages : 1_000_000)}");
+        });
+        Supervisor supervisor = rig.Supervisor(store);
+        supervisor.AddWorker("leaves", new StepWorker(), new StepSpec("B"));
+        for (int i = 0; i < 200; i++)
+        {
+            supervisor.AddWorker($"new-{i:D3}", new StepWorker(), new StepSpec("C"));
+        }
+
+        Assert.True(supervisor.RemoveWorker("leaves"));
+        await rig.StepUntil(supervisor, "new-199", "C");
+        await Rig.WaitUntil(() => { rig.Step(supervisor); return supervisor.GetStatus("leaves") is null; });
+        Assert.False(store.Flush());
+        Assert.StartsWith($"SQLite store '{rig.FilePath}': write changed workers failed", store.LastError, StringComparison.Ordinal);
+        Assert.Contains("full", store.LastError, StringComparison.Ordinal);
+        Assert.Equal(200, store.PendingWrites);
+
+        Volatile.Write(ref full, false); // room again (the next connection has no limit)
+        Assert.True(store.Flush(), store.LastError);
+        Assert.Equal(0L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers WHERE id = 'leaves'"));
+        Assert.Equal(200L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers WHERE state = 'C'"));
+        Assert.Equal(0, store.PendingWrites);
         await rig.ShutDown(supervisor);
     }
 
