@@ -75,7 +75,7 @@ internal static class RecordRows
     public static List<PersistedWorker> ReadAll(SqliteConnection connection)
     {
         using SqliteCommand read = connection.CreateCommand();
-        read.CommandText = "SELECT id, worker_type, state, state_since, restart_count, restart_history, history_json FROM workers;";
+        read.CommandText = "SELECT id, worker_type, state, state_since, restart_count, restart_history, history_json, observed_json, collected_at FROM workers;";
         using SqliteDataReader row = read.ExecuteReader();
         var all = new List<PersistedWorker>();
         while (row.Read())
@@ -83,7 +83,11 @@ internal static class RecordRows
             all.Add(new PersistedWorker(
                 row.GetString(0), row.GetString(1), row.GetString(2),
                 DateTimeOffset.Parse(row.GetString(3), CultureInfo.InvariantCulture), row.GetInt32(4), History(row.GetString(5)))
-                .With(row.IsDBNull(6) ? null : Read(row.GetString(6), StoreJson.Default.HistoryRow)));
+                .With(row.IsDBNull(6) ? null : Read(row.GetString(6), StoreJson.Default.HistoryRow)) with
+                {
+                    ObservedJson = row.IsDBNull(7) ? null : row.GetString(7),
+                    CollectedAt = row.IsDBNull(8) ? null : DateTimeOffset.Parse(row.GetString(8), CultureInfo.InvariantCulture),
+                });
         }
 
         return all;

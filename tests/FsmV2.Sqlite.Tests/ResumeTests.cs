@@ -85,6 +85,8 @@ public class ResumeTests
             rig.Step(supervisor, 3);
             Assert.Equal(["old"], again.Unclaimed.Select(p => p.Id));
             Assert.Equal("RetiredWorker", again.Unclaimed.Single().WorkerType);
+            Assert.Equal("{\"Reading\":42}", again.Unclaimed.Single().ObservedJson); // what was last known, with its time
+            Assert.NotNull(again.Unclaimed.Single().CollectedAt);
             await rig.ShutDown(supervisor);
             Assert.True(rig.Logged("1 persisted record(s) were not resumed by this process (not added, or their worker type is not registered) and are kept: old (RetiredWorker)"));
         }
