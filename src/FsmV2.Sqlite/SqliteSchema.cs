@@ -23,6 +23,8 @@ internal static class SqliteSchema
             collected_at TEXT,
             written_at TEXT NOT NULL)
         """,
+        // 2: the supervision history (faults, circuit changes, escalations) and the last action results, as JSON.
+        "ALTER TABLE workers ADD COLUMN history_json TEXT",
     ];
 
     /// <summary>The schema version this library writes.</summary>

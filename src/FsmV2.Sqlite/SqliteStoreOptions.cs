@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 
 namespace FsmV2.Sqlite;
@@ -26,7 +28,44 @@ public sealed class SqliteStoreOptions
     /// <summary>The clock of the background writer; <see cref="System.TimeProvider.System"/> when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    internal SqliteStoreOptions Clone() => (SqliteStoreOptions)MemberwiseClone();
+    /// <summary>How a worker's desired and observed values are written, by their type; System.Text.Json by reflection for a type not here.</summary>
+    internal Dictionary<Type, Func<object, string>> Serializers { get; private set; } = [];
+
+    /// <summary>
+    /// Writes values of type <typeparamref name="T"/> (a worker's desired or observed type) with
+    /// <paramref name="typeInfo"/>, for instance from a source-generated <c>JsonSerializerContext</c>: no reflection,
+    /// so trimmed and native AOT applications can persist the type, and the worker chooses names and converters.
+    /// </summary>
+    /// <returns>These options, for chaining.</returns>
+    public SqliteStoreOptions UseJson<T>(JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Serializers[typeof(T)] = value => JsonSerializer.Serialize((T)value, typeInfo);
+        return this;
+    }
+
+    /// <summary>
+    /// Writes values of type <typeparamref name="T"/> (a worker's desired or observed type) with the worker's own
+    /// <paramref name="serializer"/>; its text is stored as it is. A serializer that throws is stored as its error
+    /// (<c>{"serializationError": …}</c>), and the store goes on.
+    /// </summary>
+    /// <returns>These options, for chaining.</returns>
+    public SqliteStoreOptions UseSerializer<T>(Func<T, string> serializer)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        Serializers[typeof(T)] = value => serializer((T)value);
+        return this;
+    }
+
+    /// <summary>Runs on every new connection once it is ready (tests make it read-only or limit its size this way).</summary>
+    internal Action<Microsoft.Data.Sqlite.SqliteConnection>? OnConnected { get; set; }
+
+    internal SqliteStoreOptions Clone()
+    {
+        var copy = (SqliteStoreOptions)MemberwiseClone();
+        copy.Serializers = new Dictionary<Type, Func<object, string>>(Serializers);
+        return copy;
+    }
 
     internal void Validate()
     {

@@ -35,7 +35,8 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
     private long _failedAttempts;
     private int _failuresInRow;
     private long _written;
-    private DateTimeOffset _nextAttempt;
+    private long _nextAttemptTicks; // UTC ticks; 0 while healthy
+    private long _lastWriteTicks; // UTC ticks; 0 before the first write
 
     private SqliteWorkerStore(string path, SqliteStoreOptions options)
     {
@@ -78,6 +79,20 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
     /// <summary>Records changed since they were last written, and removals not yet made.</summary>
     public int PendingWrites => _deletes.Count + _live.Values.Count(static t => t.IsDirty);
 
+    /// <inheritdoc />
+    public StoreStatus Status
+    {
+        get
+        {
+            string? error = _lastError;
+            long next = Interlocked.Read(ref _nextAttemptTicks);
+            long last = Interlocked.Read(ref _lastWriteTicks);
+            return new StoreStatus(
+                $"SQLite {FilePath}", error is null, error, FailedAttempts, PendingWrites, WrittenRecords,
+                last == 0 ? null : new DateTimeOffset(last, TimeSpan.Zero), error is null || next == 0 ? null : new DateTimeOffset(next, TimeSpan.Zero));
+        }
+    }
+
     /// <summary>Persisted records no worker of this process has resumed (yet): kept in the file, never deleted by the store.</summary>
     public IReadOnlyCollection<PersistedWorker> Unclaimed => [.. _persisted.Values];
 
@@ -98,6 +113,14 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
     public void Add(IWorkerRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        WorkerIdentity who = record.Identity;
+        if (_persisted.TryGetValue(who.Id, out PersistedWorker? persisted) && persisted.WorkerType != who.WorkerType)
+        {
+            throw new ArgumentException(
+                $"Worker id '{who.Id}' is persisted in SQLite store '{FilePath}' as worker type {persisted.WorkerType}, not {who.WorkerType}: the store keeps that record and does not overwrite it. Use another id, or delete its row (DELETE FROM workers WHERE id = '{who.Id}') if the old worker is gone for good.",
+                nameof(record));
+        }
+
         if (!_live.TryAdd(record.Identity.Id, new Tracked(record)))
         {
             throw new ArgumentException($"A worker with id '{record.Identity.Id}' already exists; worker ids are unique within a supervisor.", nameof(record));
@@ -181,7 +204,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
-                if (_time.GetUtcNow() >= _nextAttempt)
+                if (_time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _nextAttemptTicks))
                 {
                     Flush();
                 }
@@ -201,12 +224,13 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         }
 
         string operation = "delete removed workers";
+        long started = _time.GetUtcNow().UtcTicks; // every change made before this is in the file once the write succeeds
         try
         {
             WriteDeletes(_connection!);
             operation = "write changed workers";
             WriteChanged(_connection!);
-            Succeeded();
+            Succeeded(started);
             return true;
         }
 #pragma warning disable CA1031 // Any failure of the database is contained: logged, counted, retried.
@@ -233,6 +257,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
             connection.Open();
             SqliteSchema.Prepare(connection, FilePath);
             Load(connection);
+            _options.OnConnected?.Invoke(connection);
             _connection = connection;
             return true;
         }
@@ -320,7 +345,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         {
             foreach ((Tracked tracked, _) in batch)
             {
-                RecordRows.Write(upsert, tracked.Record, now);
+                RecordRows.Write(upsert, tracked.Record, now, _options.Serializers);
             }
 
             tx.Commit();
@@ -335,8 +360,9 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         batch.Clear();
     }
 
-    private void Succeeded()
+    private void Succeeded(long started)
     {
+        Interlocked.Exchange(ref _lastWriteTicks, started);
         if (_lastError is null)
         {
             return;
@@ -345,7 +371,7 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         Log.Recovered(_logger, FilePath, _failuresInRow);
         _lastError = null;
         _failuresInRow = 0;
-        _nextAttempt = default;
+        Interlocked.Exchange(ref _nextAttemptTicks, 0);
     }
 
     private void Failed(string operation, Exception error)
@@ -355,15 +381,15 @@ public sealed class SqliteWorkerStore : IPersistentWorkerStore, IDisposable
         _failuresInRow++;
         Interlocked.Increment(ref _failedAttempts);
         double delayMs = Math.Min(_options.FlushInterval.TotalMilliseconds * Math.Pow(2, Math.Min(_failuresInRow - 1, 30)), _options.MaxRetryDelay.TotalMilliseconds);
-        _nextAttempt = _time.GetUtcNow().AddMilliseconds(delayMs);
+        Interlocked.Exchange(ref _nextAttemptTicks, _time.GetUtcNow().AddMilliseconds(delayMs).UtcTicks);
         _lastError = $"SQLite store '{FilePath}': {operation} failed: {error.Message}";
         Log.Failed(_logger, error, FilePath, operation, error.Message, PendingWrites, delayMs);
     }
 
-    private readonly record struct Versions(long State, long Desired, long Observation, int Restarts)
+    private readonly record struct Versions(long State, long Desired, long Observation, long History)
     {
         public static Versions Of(IWorkerRecord record) =>
-            new(record.StateVersion, record.DesiredVersion, record.ObservationVersion, record.RestartCount);
+            new(record.StateVersion, record.DesiredVersion, record.ObservationVersion, record.HistoryVersion);
     }
 
     private sealed class Tracked(IWorkerRecord record)

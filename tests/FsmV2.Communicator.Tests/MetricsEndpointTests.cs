@@ -33,7 +33,7 @@ public class MetricsEndpointTests
             "fsmv2_template_rendering_duration_seconds", "fsmv2_worker_pool_utilization", "fsmv2_action_queued_total",
             "fsmv2_action_completed_total", "fsmv2_escalations_total", "fsmv2_state_transitions_total",
             "fsmv2_observation_stale_total", "fsmv2_collector_errors_total", "fsmv2_action_queue_depth", "fsmv2_restarts_total",
-            "fsmv2_child_lifecycle_transitions_total",
+            "fsmv2_child_lifecycle_transitions_total", "fsmv2_store_pending_writes",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), PrometheusNames.All.Keys.Order(StringComparer.Ordinal));
     }

@@ -10,6 +10,12 @@ public sealed record CycleStatus;
 [Worker]
 public sealed partial class CycleWorker : IWorker<CycleSpec, CycleStatus>
 {
+    /// <summary>The store's flush interval in the crash app: the window a kill may lose (plus one write).</summary>
+    public const int FlushMs = 200;
+
+    /// <summary>Where a worker is in its endless cycle: restarts × 4 + the state's number (S0 … S3).</summary>
+    public static int Position(string state, int restarts) => restarts * 4 + (state[1] - '0');
+
     private static readonly ValueTask<CycleStatus> Status = ValueTask.FromResult(new CycleStatus());
 
     public ValueTask<CycleStatus> CollectAsync(CycleSpec desired, CancellationToken ct) => Status;

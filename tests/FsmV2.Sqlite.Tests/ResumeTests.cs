@@ -34,7 +34,7 @@ public class ResumeTests
         Assert.Equal("plant", Sql.Scalar(rig.FilePath, "SELECT parent FROM workers WHERE id = 'plant/latch'"));
         Assert.Equal("Latched", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'plant/latch'"));
         Assert.Equal("wal", Sql.Scalar(rig.FilePath, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Sql.Scalar(rig.FilePath, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(2L, Sql.Scalar(rig.FilePath, "SELECT MAX(version) FROM schema_version"));
     }
 
     [Fact]
@@ -46,6 +46,7 @@ public class ResumeTests
         using SqliteWorkerStore again = rig.Open();
         Supervisor supervisor = rig.Supervisor(again);
         supervisor.AddWorker("w", new StepWorker(), new StepSpec("C"));
+        Assert.True(rig.Logged($"Worker w ({StepType}) added in state C"));
 
         Assert.Equal("C", supervisor.GetStatus("w")!.State); // a fresh worker starts in A
         Assert.True(rig.Logged("Worker w (" + StepType + ") resumed in C from the store"));
@@ -84,6 +85,8 @@ public class ResumeTests
             rig.Step(supervisor, 3);
             Assert.Equal(["old"], again.Unclaimed.Select(p => p.Id));
             Assert.Equal("RetiredWorker", again.Unclaimed.Single().WorkerType);
+            Assert.Equal("{\"Reading\":42}", again.Unclaimed.Single().ObservedJson); // what was last known, with its time
+            Assert.NotNull(again.Unclaimed.Single().CollectedAt);
             await rig.ShutDown(supervisor);
             Assert.True(rig.Logged("1 persisted record(s) were not resumed by this process (not added, or their worker type is not registered) and are kept: old (RetiredWorker)"));
         }
@@ -158,6 +161,61 @@ public class ResumeTests
 
         Assert.Equal(0L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers WHERE id = 'leaves'"));
         Assert.Equal("B", Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'stays'"));
+    }
+
+    [Fact]
+    public async Task Faults_circuit_changes_escalations_and_the_last_action_results_are_kept_and_resumed()
+    {
+        using var rig = new Rig();
+        var options = new SupervisorOptions
+        {
+            TickInterval = Rig.Options.TickInterval, CollectInterval = Rig.Options.CollectInterval, StaleAfter = Rig.Options.StaleAfter,
+            FaultThreshold = 1, Circuit = new CircuitBreakerOptions { MaxAttempts = 1 },
+        };
+        using (SqliteWorkerStore store = rig.Open())
+        {
+            Supervisor supervisor = new(options, rig.Time, rig.Logger, store: store);
+            int escalations = 0;
+            supervisor.Escalated += (_, _) => Interlocked.Increment(ref escalations);
+            supervisor.AddWorker("valve", new TroubleWorker(), new TroubleSpec());
+            await rig.StepUntil(supervisor, "valve", "Broken");
+            await Rig.WaitUntil(() => { rig.Step(supervisor); return Volatile.Read(ref escalations) > 0; });
+            await rig.ShutDown(supervisor);
+        }
+
+        using SqliteWorkerStore again = rig.Open();
+        Supervisor resumed = new(options, rig.Time, rig.Logger, store: again);
+        resumed.AddWorker("valve", new TroubleWorker(), new TroubleSpec());
+        IWorkerRecord record = again.Records.Single();
+        Assert.Equal("Broken", record.StateName);
+        SupervisionEvent fault = record.SupervisionHistory.First(e => e.Kind == SupervisionEventKind.Fault);
+        Assert.Equal("state Broken threw InvalidOperationException: sensor bus down", fault.Detail);
+        Assert.Equal(ErrorScope.Worker, fault.Scope);
+        Assert.Contains(record.SupervisionHistory, e => e.Kind == SupervisionEventKind.CircuitOpened && e.Detail.Contains("sensor bus down", StringComparison.Ordinal));
+        SupervisionEvent escalation = record.SupervisionHistory.Single(e => e.Kind == SupervisionEventKind.Escalation);
+        Assert.Contains("1 attempt(s)", escalation.Detail, StringComparison.Ordinal);
+        ActionResult poke = Assert.Single(record.RecentActions);
+        Assert.Equal(("Poke", ActionOutcome.Failed, "InvalidOperationException: valve stuck"), (poke.Action, poke.Outcome, poke.Error?.Message));
+
+        Assert.True(again.Flush(), again.LastError); // written again as kept: a third process would see the same
+        Assert.Contains("valve stuck", (string)Sql.Scalar(rig.FilePath, "SELECT history_json FROM workers WHERE id = 'valve'")!, StringComparison.Ordinal);
+        await rig.ShutDown(resumed);
+    }
+
+    [Fact]
+    public async Task An_id_persisted_for_another_worker_type_is_refused_with_an_error_naming_the_id_both_types_and_the_file_and_its_row_is_kept()
+    {
+        using var rig = new Rig();
+        await RunUntil(rig, "w", new StepSpec("B"), "B");
+
+        using SqliteWorkerStore again = rig.Open();
+        Supervisor supervisor = rig.Supervisor(again);
+        var error = Assert.Throws<ArgumentException>(() => supervisor.AddWorker("w", new FlipWorker(), new FlipSpec()));
+        Assert.StartsWith($"Worker id 'w' is persisted in SQLite store '{rig.FilePath}' as worker type {StepType}, not {FlipWorker.Definition.WorkerType}: the store keeps that record and does not overwrite it.", error.Message, StringComparison.Ordinal);
+        Assert.Null(supervisor.GetStatus("w"));
+        Assert.True(again.Flush());
+        Assert.Equal(StepType, Sql.Scalar(rig.FilePath, "SELECT worker_type FROM workers WHERE id = 'w'"));
+        await rig.ShutDown(supervisor);
     }
 
     // One process: the worker reaches the state, the supervisor shuts down gracefully, the store is closed.

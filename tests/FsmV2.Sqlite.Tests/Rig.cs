@@ -28,8 +28,12 @@ internal sealed class Rig : IDisposable
     public bool Logged(string fragment) => Logger.Collector.GetSnapshot().Any(r => r.Message.Contains(fragment, StringComparison.Ordinal));
 
     /// <summary>Opens the store on the rig's file, its writer on the fake clock (so only <see cref="SqliteWorkerStore.Flush"/> writes).</summary>
-    public SqliteWorkerStore Open(TimeSpan? busyTimeout = null, int batchSize = 1000) =>
-        SqliteWorkerStore.Open(FilePath, new SqliteStoreOptions { Logger = Logger, TimeProvider = Time, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(1), BatchSize = batchSize });
+    public SqliteWorkerStore Open(TimeSpan? busyTimeout = null, int batchSize = 1000, Action<SqliteStoreOptions>? configure = null)
+    {
+        var options = new SqliteStoreOptions { Logger = Logger, TimeProvider = Time, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(1), BatchSize = batchSize };
+        configure?.Invoke(options);
+        return SqliteWorkerStore.Open(FilePath, options);
+    }
 
     /// <summary>Waits, without sleeping, for what the store's writer does on its own thread; fails after a generous bound.</summary>
     public static async Task WaitUntil(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using FsmV2;
 using FsmV2.Hosting;
+using FsmV2.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,6 +35,10 @@ internal static class CommunicatorHost
     /// <param name="shutdownTimeout">The host's shutdown timeout.</param>
     /// <param name="url">Where /metrics listens; port 0 picks a free port.</param>
     /// <param name="services">Adds more services (more workers, for example) before the host is built.</param>
+    /// <param name="store">
+    /// A SQLite file for the supervisor's workers (<c>--store</c>), or <see langword="null"/> to keep them in memory.
+    /// On a file a previous run wrote, the communicator resumes in its persisted state and failure streak.
+    /// </param>
     public static WebApplication Build(
         CommunicatorSpec spec,
         HttpClient http,
@@ -40,7 +46,8 @@ internal static class CommunicatorHost
         Action<SupervisorOptions> configure,
         TimeSpan shutdownTimeout,
         string url = "http://127.0.0.1:0",
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string? store = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(url);
@@ -49,16 +56,35 @@ internal static class CommunicatorHost
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
-        builder.Services.AddSingleton(sp => new CommunicatorWorker(http, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommunicatorWorker>>()));
+        builder.Services.AddSingleton(sp => Resumed(new CommunicatorWorker(http, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CommunicatorWorker>>()), sp));
         builder.Services
             .AddFsmV2(builder.Configuration, configure)
             .AddWorker<CommunicatorWorker, CommunicatorSpec, CommunicatorObservation>(WorkerId, spec);
+        if (store is not null)
+        {
+            // The API key stays out of the file: the spec is written with the key masked.
+            builder.Services.UseSqliteStore(store, o => o.UseSerializer<CommunicatorSpec>(s => JsonSerializer.Serialize(s with { ApiKey = "***" })));
+        }
+
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddFsmV2Instrumentation().AddPrometheusExporter());
         services?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
+    }
+
+    // The supervisor resumes the worker's state; the worker resumes its failure streak from its last observation.
+    private static CommunicatorWorker Resumed(CommunicatorWorker worker, IServiceProvider services)
+    {
+        if (services.GetService<IWorkerStore>() is SqliteWorkerStore store
+            && store.Unclaimed.FirstOrDefault(p => p.Id == WorkerId)?.ObservedJson is { } json
+            && JsonSerializer.Deserialize<CommunicatorObservation>(json) is { } last)
+        {
+            worker.Resume(last);
+        }
+
+        return worker;
     }
 
     /// <summary>The absolute URL of <c>/metrics</c> of a started host.</summary>

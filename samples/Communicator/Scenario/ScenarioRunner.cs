@@ -73,7 +73,8 @@ internal sealed class ScenarioRunner
                 o.StaleAfter = TimeSpan.FromSeconds(2);
                 o.ShutdownTimeout = S(8);
             },
-            S(10));
+            S(10),
+            store: _options.Store);
         _worker = host.Services.GetRequiredService<CommunicatorWorker>();
         _supervisor = host.Services.GetRequiredService<Supervisor>();
         _supervisor.Escalated += (_, e) =>
@@ -83,6 +84,11 @@ internal sealed class ScenarioRunner
             _log.Print($"ESCALATED: {e.Name} ({e.Scope}) did not recover after {e.Attempts} attempts over {e.Downtime.TotalSeconds:0} s; runbook {e.RunbookSection}");
         };
         await host.StartAsync(cancel);
+        if (_options.Store is { } store)
+        {
+            WorkerStatus resumed = _supervisor.GetStatus(WorkerId)!;
+            _log.Print($"store: {Path.GetFullPath(store)}; {WorkerId} starts in {resumed.State}");
+        }
         _log.Print($"metrics: {CommunicatorHost.MetricsUrl(host)} (Prometheus text, while the sample runs)");
         WorkerHandle<CommunicatorSpec, CommunicatorObservation> handle = host.Services.GetRequiredService<HostedWorkers>().Get<CommunicatorSpec, CommunicatorObservation>(WorkerId);
 

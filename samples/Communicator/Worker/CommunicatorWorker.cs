@@ -119,6 +119,24 @@ public sealed partial class CommunicatorWorker : IWorker<CommunicatorSpec, Commu
         }
     }
 
+    /// <summary>
+    /// Takes up where an earlier process left off (its last observation, from a persistent store): the failure, its
+    /// streak and reason, so the backoff goes on growing rather than starting over. The session is not resumed: a
+    /// token from another process is not trusted, so the next attempt authenticates.
+    /// </summary>
+    public void Resume(CommunicatorObservation last)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        lock (_gate)
+        {
+            _failure = last.LastFailure;
+            _lastFailureEver = last.LastFailure;
+            _streak = last.FailureStreak;
+            _retryAt = last.RetryAt;
+            _failureReason = last.FailureReason;
+        }
+    }
+
     // ---- states ------------------------------------------------------------------------------------------------
 
     [State(Initial = true, Phase = LifecyclePhase.Stopped)]

@@ -40,6 +40,12 @@ public static class FsmV2Telemetry
         /// <summary>Counter: actions that ended, tagged by outcome (<c>fsmv2_action_completed_total</c>).</summary>
         public const string ActionCompleted = "fsmv2.action.completed";
 
+        /// <summary>
+        /// Gauge: records and removals a persistent store has not written yet, 0 for the in-memory store
+        /// (<c>fsmv2_store_pending_writes</c>). Back to 0 after every write; rising while the database fails.
+        /// </summary>
+        public const string StorePendingWrites = "fsmv2.store.pending_writes";
+
         /// <summary>Gauge: live child workers (<c>fsmv2_children_count</c>).</summary>
         public const string ChildrenCount = "fsmv2.children.count";
 

@@ -33,10 +33,11 @@ internal sealed class ObservedInstruments
         meter.CreateObservableGauge(FsmV2Telemetry.Instruments.ChildrenCount, () => SumOverLive(static s => s.Children()), description: "Live child workers.");
         meter.CreateObservableGauge(FsmV2Telemetry.Instruments.WorkerPoolUtilization, ObservePoolUtilization, description: "Running actions divided by the pool's concurrency.");
         meter.CreateObservableGauge(FsmV2Telemetry.Instruments.ActionQueueDepth, () => SumOverPools(static p => p.Queued), description: "Actions waiting for a pool slot.");
+        meter.CreateObservableGauge(FsmV2Telemetry.Instruments.StorePendingWrites, () => SumOverLive(static s => s.StorePending()), description: "Records and removals a persistent store has not written yet (0 for the in-memory store).");
     }
 
     /// <summary>The live state one supervisor reports through the gauges.</summary>
-    internal sealed record GaugeSource(Func<int> OpenCircuits, Func<int> Children, ActionPool Pool);
+    internal sealed record GaugeSource(Func<int> OpenCircuits, Func<int> Children, ActionPool Pool, Func<int> StorePending);
 
     /// <summary>The instruments of <paramref name="meter"/>, created on first use.</summary>
     public static ObservedInstruments For(Meter meter) => PerMeter.GetValue(meter, static m => new ObservedInstruments(m));

@@ -50,9 +50,9 @@ internal sealed class SupervisorMetrics
     }
 
     /// <summary>Reports this supervisor's live state through the meter's gauges until <see cref="StopObserving"/>.</summary>
-    public void Observe(Func<int> openCircuits, Func<int> children, ActionPool pool)
+    public void Observe(Func<int> openCircuits, Func<int> children, ActionPool pool, Func<int> storePending)
     {
-        _gauges = new ObservedInstruments.GaugeSource(openCircuits, children, pool);
+        _gauges = new ObservedInstruments.GaugeSource(openCircuits, children, pool, storePending);
         _observed.AddGauges(_gauges);
     }
 

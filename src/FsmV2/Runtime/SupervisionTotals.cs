@@ -10,6 +10,9 @@ namespace FsmV2;
 /// <param name="Restarts">Restarts, summed over every worker.</param>
 public sealed record SupervisionTotals(int Supervised, int Running, int Failed, int Restarts)
 {
+    /// <summary>The persistent store's status (<see cref="IPersistentWorkerStore.Status"/>); <see langword="null"/> for the in-memory store.</summary>
+    public StoreStatus? Store { get; init; }
+
     internal void AppendTo(System.Text.StringBuilder text) =>
         text.Append("supervised=").Append(Supervised).Append(" running=").Append(Running)
             .Append(" failed=").Append(Failed).Append(" restarts=").Append(Restarts).Append('\n');

@@ -45,7 +45,8 @@ public sealed class Supervisor : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         ActionPool pool = actionPool ?? ActionPool.Shared;
         var metrics = new SupervisorMetrics(meterFactory);
-        metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool);
+        metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool,
+            storePending: () => (Store as IPersistentWorkerStore)?.Status.PendingWrites ?? 0);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
             _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff), new CollectorScheduler(_time, _options));
     }
@@ -104,7 +105,7 @@ public sealed class Supervisor : IAsyncDisposable
             record.SetOwner(slot); // found by id through the store
         }
 
-        Log.WorkerAdded(_logger, id, definition.WorkerType, definition.GetStateName(definition.InitialState));
+        Log.WorkerAdded(_logger, id, definition.WorkerType, slot.StateName); // a resumed worker's persisted state
         slot.Start();
         return new WorkerHandle<TDesired, TObserved>(this, slot, _time);
     }
@@ -144,9 +145,9 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>
     /// Totals over every worker and child: supervised, running, failed (a circuit not closed, or a child without a live
-    /// instance: failed, waiting to restart or unstartable) and restarts. Safe from any thread.
+    /// instance: failed, waiting to restart or unstartable) and restarts, and a persistent store's status. Safe from any thread.
     /// </summary>
-    public SupervisionTotals GetTotals() => Totals(GetStatus());
+    public SupervisionTotals GetTotals() => Totals(GetStatus()) with { Store = (Store as IPersistentWorkerStore)?.Status };
 
     private static SupervisionTotals Totals(IReadOnlyList<WorkerStatus> all) =>
         new(

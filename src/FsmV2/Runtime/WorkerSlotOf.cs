@@ -56,6 +56,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         if (context.Store is IPersistentWorkerStore store && store.TryTakeResume(who.Id, who.WorkerType, out PersistedWorker? persisted))
         {
             Ledger().Restore(persisted.RestartCount, persisted.RestartHistory);
+            record.History.Restore(persisted.SupervisionHistory, persisted.RecentActions);
             int found = Definition.FindState(persisted.StateName);
             if (found >= 0)
             {
@@ -96,7 +97,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     public IWorkerMachine<TDesired, TObserved> Machine => _machine;
 
     public override WorkerSupervision Supervision =>
-        _supervision ?? Interlocked.CompareExchange(ref _supervision, new WorkerSupervision(_record.Identity, _context), null) ?? _supervision!;
+        _supervision ?? Interlocked.CompareExchange(ref _supervision, new WorkerSupervision(_record.Identity, _context, _record.History), null) ?? _supervision!;
 
     public override void Start() => StartCollecting();
 
@@ -545,7 +546,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     void IActionHost.OnActionEnding() => NextEpoch();
 
-    void IActionHost.OnActionEnded() => TriggerNow(inline: true);
+    void IActionHost.OnActionEnded()
+    {
+        _record.History.SetActions(_actions!.History);
+        TriggerNow(inline: true);
+    }
 
     public override async Task StopAsync()
     {

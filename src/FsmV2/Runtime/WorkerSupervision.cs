@@ -28,12 +28,14 @@ internal sealed class WorkerSupervision
     private Lazies? _lazies;
     private volatile CircuitBreaker? _faultBreaker;
     private volatile CircuitBreaker? _infrastructure;
+    private readonly WorkerHistory? _history;
     private Exception? _lastFault;
 
-    public WorkerSupervision(WorkerIdentity identity, SupervisorContext context)
+    public WorkerSupervision(WorkerIdentity identity, SupervisorContext context, WorkerHistory? history = null)
     {
         _identity = identity;
         _context = context;
+        _history = history;
     }
 
     /// <summary>Opens on repeated faults in this worker's own code; created on first need (from any thread: an operator).</summary>
@@ -103,6 +105,7 @@ internal sealed class WorkerSupervision
     {
         FaultCount++;
         _lastFault = error;
+        _history?.Add(now, SupervisionEventKind.Fault, ErrorScope.Worker, $"{where} threw {error.GetType().Name}: {error.Message}");
         FaultCounter faults = FaultCounter;
         if (faults.Record(now) && Faults.State == CircuitState.Closed)
         {
@@ -143,7 +146,9 @@ internal sealed class WorkerSupervision
 
         if (isRoot)
         {
-            _context.Escalate(OperatorMessages.Escalation(_identity.Id, ErrorScope.Infrastructure, Faults.Statistics, now));
+            EscalationMessage message = OperatorMessages.Escalation(_identity.Id, ErrorScope.Infrastructure, Faults.Statistics, now);
+            Remember(now, ErrorScope.Infrastructure, message);
+            _context.Escalate(message);
         }
     }
 
@@ -175,6 +180,7 @@ internal sealed class WorkerSupervision
         switch (change.To)
         {
             case CircuitState.Open:
+                _history?.Add(now, SupervisionEventKind.CircuitOpened, scope, change.Reason);
                 double retryIn = change.NextProbeAt is { } next ? (next - now).TotalSeconds : -1;
                 Log.CircuitOpened(logger, _identity.Id, _identity.WorkerType, scope, change.Reason, change.Attempt, breaker.Options.MaxAttempts, retryIn, Impact(scope));
                 if (OperatorMessages.IsPreEscalation(change, breaker.Options.MaxAttempts))
@@ -187,11 +193,13 @@ internal sealed class WorkerSupervision
                     EscalationMessage message = OperatorMessages.Escalation(_identity.Id, scope, breaker.Statistics, now);
                     _context.Metrics.Escalated(_identity.WorkerType, scope);
                     Log.Escalation(logger, _identity.Id, _identity.WorkerType, scope, message.Attempts, message.Downtime.TotalSeconds, message.RunbookSection, string.Join(" | ", message.Steps));
+                    Remember(now, scope, message);
                     _context.Escalate(message);
                 }
 
                 break;
             case CircuitState.Closed when change.From != CircuitState.Closed:
+                _history?.Add(now, SupervisionEventKind.CircuitClosed, scope, change.Reason);
                 _lazies?.Heartbeat.Reset();
                 if (scope == ErrorScope.Infrastructure)
                 {
@@ -202,6 +210,9 @@ internal sealed class WorkerSupervision
                 break;
         }
     }
+
+    private void Remember(DateTimeOffset now, ErrorScope scope, EscalationMessage message) =>
+        _history?.Add(now, SupervisionEventKind.Escalation, scope, $"{message.Attempts} attempt(s) over {message.Downtime}; last failure: {message.LastFailureReason ?? "(none recorded)"}");
 
     private static string Impact(ErrorScope scope) => scope == ErrorScope.Infrastructure
         ? "this worker and its subtree: no reconcile, decisions or actions until recovery; collectors keep running"

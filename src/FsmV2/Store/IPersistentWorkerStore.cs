@@ -24,4 +24,7 @@ public interface IPersistentWorkerStore : IWorkerStore
     /// removals and state changes of the wind-down, so the next process resumes where this one was.
     /// </summary>
     void OnShutdown();
+
+    /// <summary>How the store is doing: healthy or failing (and why), pending writes, retries. Safe from any thread.</summary>
+    StoreStatus Status { get; }
 }

@@ -33,6 +33,15 @@ public interface IWorkerRecord
     /// <summary>The most recent restarts of this worker id, oldest first.</summary>
     IReadOnlyList<RestartRecord> RestartHistory { get; }
 
+    /// <summary>The most recent faults, circuit changes and escalations of this worker instance, oldest first.</summary>
+    IReadOnlyList<SupervisionEvent> SupervisionHistory { get; }
+
+    /// <summary>The most recent action results of this worker instance, oldest first.</summary>
+    IReadOnlyList<ActionResult> RecentActions { get; }
+
+    /// <summary>Increases whenever <see cref="SupervisionHistory"/>, <see cref="RecentActions"/> or the restarts change: a persistent store compares it to what it wrote.</summary>
+    long HistoryVersion { get; }
+
     /// <summary>The current desired state, untyped (for a store that serialises it).</summary>
     object? DesiredValue { get; }
 

@@ -13,6 +13,7 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
     private long _stateVersion;
     private RestartLedger? _ledger;
     private object? _owner;
+    private WorkerHistory? _history; // created on first need: a fault, a circuit change, an action's end, a resume
 
     internal WorkerRecord(WorkerIdentity identity, TDesired desired, DateTimeOffset at)
     {
@@ -75,6 +76,15 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
     public IReadOnlyList<RestartRecord> RestartHistory => _ledger?.History ?? [];
 
     /// <inheritdoc />
+    public IReadOnlyList<SupervisionEvent> SupervisionHistory => Volatile.Read(ref _history)?.Events ?? [];
+
+    /// <inheritdoc />
+    public IReadOnlyList<ActionResult> RecentActions => Volatile.Read(ref _history)?.Actions ?? [];
+
+    /// <inheritdoc />
+    public long HistoryVersion => (Volatile.Read(ref _history)?.Version ?? 0) + (_ledger?.Count ?? 0);
+
+    /// <inheritdoc />
     public object? DesiredValue => Desired;
 
     /// <inheritdoc />
@@ -91,6 +101,9 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
 
     /// <summary>The ledger of this worker id, so a store reads its restart count and history.</summary>
     internal void Attach(RestartLedger ledger) => _ledger = ledger;
+
+    /// <summary>The supervision events and action results of this instance.</summary>
+    internal WorkerHistory History => Volatile.Read(ref _history) ?? Interlocked.CompareExchange(ref _history, new WorkerHistory(), null) ?? _history!;
 
     /// <summary>The tick sets the current state: a string of the definition and a time, so nothing is allocated.</summary>
     internal void SetState(string name, DateTimeOffset since)
