@@ -221,8 +221,13 @@ public class FaultTests
             Assert.Equal(0L, Sql.Scalar(rig.FilePath, "SELECT COUNT(*) FROM workers")); // the clock has not moved: no flush yet
             await rig.StepUntil(supervisor, "w", "B");
 
-            rig.Time.Advance(TimeSpan.FromSeconds(1)); // at least one more interval of the writer ends
-            await Rig.WaitUntil(() => Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'") as string == "B");
+            // The writer re-arms its interval when a flush ends, on a pool thread: a flush begun during the steps may
+            // re-arm after any single advance, so the clock moves one more interval each time the file is not there yet.
+            await Rig.WaitUntil(() =>
+            {
+                rig.Time.Advance(TimeSpan.FromSeconds(1));
+                return Sql.Scalar(rig.FilePath, "SELECT state FROM workers WHERE id = 'w'") as string == "B";
+            });
 
             supervisor.AddWorker("late", new StepWorker(), new StepSpec("A"));
         } // disposed without a flush or a shutdown
