@@ -125,4 +125,49 @@ public class RecordingTests
         noRecorder.Recorder = null!;
         Assert.Contains("SupervisorOptions.Recorder", Assert.Throws<ArgumentNullException>(() => new Supervisor(noRecorder)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_reader_on_another_thread_never_sees_a_torn_decision()
+    {
+        await using var h = new Harness(Options(r => r.Capacity = 8));
+        h.Supervisor.AddWorker("toggle", new ToggleWorker(), new ToggleSpec());
+        using var done = new CancellationTokenSource();
+        int reads = 0;
+        Task reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                IReadOnlyList<DecisionRecord> copy = h.Supervisor.Recorder.GetDecisions("toggle");
+                for (int i = 0; i < copy.Count; i++)
+                {
+                    // Every entry is one write: Up decides Down, Down decides Up, and times only go forward.
+                    Assert.Equal(copy[i].State == "Up" ? "Down" : "Up", copy[i].Target);
+                    Assert.True(i == 0 || copy[i].At > copy[i - 1].At);
+                }
+
+                reads++;
+            }
+        });
+
+        for (int i = 0; i < 20_000 && !reader.IsCompleted; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(1));
+            h.Supervisor.Tick();
+        }
+
+        await done.CancelAsync();
+        await reader.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(reads > 0);
+    }
+
+    [Fact]
+    public async Task Children_are_recorded_under_their_ids()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("c1", new NodeSpec()))));
+        h.Step(3);
+
+        Assert.Equal(["line", "line/c1"], h.Supervisor.Recorder.WorkerIds.Order());
+        Assert.Contains(h.Supervisor.Recorder.GetDecisions("line/c1"), d => d.Kind == NextKind.Goto);
+    }
 }

@@ -63,3 +63,17 @@ public sealed partial class WideBandThermostatWorker : IWorker<ThermostatSpec, T
         => s.ShutdownRequested || s.Observed.Celsius >= s.Desired.Target ? Goto(State.Idle, "warm enough")
          : Stay("heating");
 }
+
+/// <summary>A desired state System.Text.Json cannot serialise (a delegate).</summary>
+public sealed record CallbackSpec(Func<int> Callback);
+
+/// <summary>A worker whose desired state cannot be captured: its decisions are still recorded, without snapshots.</summary>
+[Worker]
+public sealed partial class CallbackWorker : IWorker<CallbackSpec, IdleStatus>
+{
+    public ValueTask<IdleStatus> CollectAsync(CallbackSpec desired, CancellationToken ct) => ValueTask.FromResult(new IdleStatus());
+
+    [State(Initial = true, Terminal = true)]
+    static Next Waiting(in Snapshot<CallbackSpec, IdleStatus> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Stay($"callback says {s.Desired.Callback()}");
+}
