@@ -117,8 +117,10 @@ public class RecordingTests
     }
 
     [Fact]
-    public void A_bad_capture_option_fails_at_start_naming_it()
+    public void A_bad_capture_or_retention_option_fails_at_start_naming_it()
     {
+        Assert.Contains("Recorder.RemovedWorkersKept", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.RemovedWorkersKept = -1))).Message, StringComparison.Ordinal);
+        Assert.Contains("Recorder.RemovedWorkersKept", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.RemovedWorkersKept = FlightRecorderOptions.MaxRemovedWorkersKept + 1))).Message, StringComparison.Ordinal);
         Assert.Contains("Recorder.CaptureBudgetBytes", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.CaptureBudgetBytes = 0))).Message, StringComparison.Ordinal);
         Assert.Contains("Recorder.CaptureWorkerTypes[0]", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.CaptureWorkerTypes = [" "]))).Message, StringComparison.Ordinal);
         SupervisorOptions noRecorder = Harness.DefaultOptions.Clone();
@@ -169,5 +171,40 @@ public class RecordingTests
 
         Assert.Equal(["line", "line/c1"], h.Supervisor.Recorder.WorkerIds.Order());
         Assert.Contains(h.Supervisor.Recorder.GetDecisions("line/c1"), d => d.Kind == NextKind.Goto);
+    }
+
+    [Fact]
+    public async Task Only_the_last_RemovedWorkersKept_recordings_of_workers_that_left_are_kept()
+    {
+        await using var h = new Harness(Options(r => r.RemovedWorkersKept = 1));
+        foreach (string id in new[] { "a", "b", "c" })
+        {
+            h.Supervisor.AddWorker(id, new IdleWorker(), new IdleSpec());
+        }
+
+        h.Step();
+        foreach (string id in new[] { "a", "b" })
+        {
+            h.Supervisor.RemoveWorker(id);
+            h.Step(); // it signals Remove and leaves
+        }
+
+        Assert.Equal(["b", "c"], h.Supervisor.Recorder.WorkerIds.Order());
+        Assert.Equal("shutdown requested", h.Supervisor.Recorder.GetDecisions("b")[^1].Reason);
+        Assert.Throws<ArgumentException>(() => h.Supervisor.Recorder.GetDecisions("a"));
+    }
+
+    [Fact]
+    public async Task A_worker_added_again_under_the_same_id_and_type_continues_its_recording()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("a", new IdleWorker(), new IdleSpec());
+        h.Step();
+        h.Supervisor.RemoveWorker("a");
+        h.Step();
+        h.Supervisor.AddWorker("a", new IdleWorker(), new IdleSpec());
+        h.Step();
+
+        Assert.Equal(["idle", "shutdown requested", "idle"], h.Supervisor.Recorder.GetDecisions("a").Select(d => d.Reason));
     }
 }

@@ -26,6 +26,9 @@ internal sealed class DecisionRing
     /// <summary>The worker the ring was opened for (a restarted child continues the ring of its id).</summary>
     public WorkerIdentity Identity { get; }
 
+    /// <summary>How many live worker instances write this ring (a restarted child's new instance opens it before the old one stops); under the recorder's lock.</summary>
+    public int Owners { get; set; }
+
     /// <summary>The bytes of captured snapshots the ring holds now.</summary>
     public int CapturedBytes => Volatile.Read(ref _capturedBytes);
 

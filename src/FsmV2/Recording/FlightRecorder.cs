@@ -15,6 +15,8 @@ public sealed class FlightRecorder
     private readonly ConcurrentDictionary<string, DecisionRing> _rings = new(StringComparer.Ordinal);
     private readonly FlightRecorderOptions _options;
     private readonly HashSet<string> _captured;
+    private readonly Queue<DecisionRing> _retired = new(); // rings without a live owner, oldest first; under _gate
+    private readonly Lock _gate = new();
 
     internal FlightRecorder(FlightRecorderOptions options)
     {
@@ -61,14 +63,44 @@ public sealed class FlightRecorder
         DecisionRing? ring = null;
         if (IsEnabled)
         {
-            ring = _rings.AddOrUpdate(
-                identity.Id,
-                static (_, state) => new DecisionRing(state.identity, state.options.Capacity, state.options.CaptureBudgetBytes),
-                static (_, existing, state) => existing.Identity == state.identity ? existing : new DecisionRing(state.identity, state.options.Capacity, state.options.CaptureBudgetBytes),
-                (identity, options: _options));
+            lock (_gate)
+            {
+                if (!_rings.TryGetValue(identity.Id, out ring) || ring.Identity != identity)
+                {
+                    ring = new DecisionRing(identity, _options.Capacity, _options.CaptureBudgetBytes);
+                    _rings[identity.Id] = ring;
+                }
+
+                ring.Owners++;
+            }
         }
 
-        return new WorkerDecisions<TDesired, TObserved>(ring, definition, _captured.Contains(identity.WorkerType), _options.JsonOptions, logger);
+        return new WorkerDecisions<TDesired, TObserved>(this, ring, definition, _captured.Contains(identity.WorkerType), _options.JsonOptions, logger);
+    }
+
+    /// <summary>
+    /// A worker instance has stopped: once no live instance writes its ring, the ring is kept among the last
+    /// <see cref="FlightRecorderOptions.RemovedWorkersKept"/>, and the oldest beyond them is dropped.
+    /// </summary>
+    internal void Retire(DecisionRing ring)
+    {
+        lock (_gate)
+        {
+            if (--ring.Owners > 0)
+            {
+                return;
+            }
+
+            _retired.Enqueue(ring);
+            while (_retired.Count > _options.RemovedWorkersKept)
+            {
+                DecisionRing dropped = _retired.Dequeue();
+                if (dropped.Owners == 0 && _rings.TryGetValue(dropped.Identity.Id, out DecisionRing? current) && current == dropped)
+                {
+                    _rings.TryRemove(dropped.Identity.Id, out _);
+                }
+            }
+        }
     }
 
     private DecisionRing Ring(string workerId)

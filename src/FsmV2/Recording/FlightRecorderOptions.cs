@@ -11,11 +11,21 @@ public sealed class FlightRecorderOptions
     /// <summary>The most decisions any worker may keep (its ring is allocated up front).</summary>
     public const int MaxCapacity = 10_000;
 
+    /// <summary>The most recordings of workers that left any recorder keeps.</summary>
+    public const int MaxRemovedWorkersKept = 100_000;
+
     /// <summary>
     /// How many decisions each worker keeps, oldest dropped first; 0 turns the recorder off. The ring is allocated
     /// when the worker is added, so recording allocates nothing per tick. Default 32.
     /// </summary>
     public int Capacity { get; set; } = 32;
+
+    /// <summary>
+    /// How many workers' recordings are kept after they left (removed, stopped by a shutdown, or a child restarted
+    /// under a new type), oldest dropped first, so a tree whose children come and go keeps bounded memory. A worker
+    /// added again with the same id and type continues its recording. Default 256.
+    /// </summary>
+    public int RemovedWorkersKept { get; set; } = 256;
 
     /// <summary>
     /// The worker types (<see cref="WorkerDefinition.WorkerType"/>) whose decisions also keep the full snapshot they
@@ -43,6 +53,12 @@ public sealed class FlightRecorderOptions
         if (Capacity > MaxCapacity)
         {
             throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, $"{owner}.{nameof(Capacity)} must be at most {MaxCapacity} (was {Capacity}): each worker keeps that many decisions, allocated up front.");
+        }
+
+        OptionChecks.AtLeast(RemovedWorkersKept, 0, owner, nameof(RemovedWorkersKept));
+        if (RemovedWorkersKept > MaxRemovedWorkersKept)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RemovedWorkersKept), RemovedWorkersKept, $"{owner}.{nameof(RemovedWorkersKept)} must be at most {MaxRemovedWorkersKept} (was {RemovedWorkersKept}).");
         }
 
         OptionChecks.NotNull(CaptureWorkerTypes, owner, nameof(CaptureWorkerTypes));

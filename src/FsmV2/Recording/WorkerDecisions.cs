@@ -9,20 +9,32 @@ namespace FsmV2;
 /// </summary>
 internal sealed class WorkerDecisions<TDesired, TObserved>
 {
+    private readonly FlightRecorder _recorder;
     private readonly DecisionRing? _ring;
     private readonly WorkerDefinition _definition;
     private readonly JsonSerializerOptions? _json;
     private readonly ILogger _logger;
     private bool _capture;
     private bool _tooLargeLogged;
+    private int _retired;
 
-    public WorkerDecisions(DecisionRing? ring, WorkerDefinition definition, bool capture, JsonSerializerOptions? json, ILogger logger)
+    public WorkerDecisions(FlightRecorder recorder, DecisionRing? ring, WorkerDefinition definition, bool capture, JsonSerializerOptions? json, ILogger logger)
     {
+        _recorder = recorder;
         _ring = ring;
         _definition = definition;
         _capture = capture && ring is not null;
         _json = json;
         _logger = logger;
+    }
+
+    /// <summary>The worker instance has stopped (once; any thread): its recording is kept among the removed ones.</summary>
+    public void Retire()
+    {
+        if (_ring is not null && Interlocked.Exchange(ref _retired, 1) == 0)
+        {
+            _recorder.Retire(_ring);
+        }
     }
 
     /// <summary>Records the decision <paramref name="next"/> that state <paramref name="state"/> made on <paramref name="snapshot"/>.</summary>

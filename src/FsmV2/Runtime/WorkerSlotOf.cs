@@ -535,7 +535,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         Dispose();
     }
 
-    public void Dispose() => _collector.Dispose();
+    public void Dispose()
+    {
+        _collector.Dispose();
+        _decisions.Retire();
+    }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {
