@@ -5,7 +5,7 @@ namespace FsmV2;
 /// A new entry is written under a sequence lock (odd version while the tick writes); a stay coalesced into the
 /// newest entry only moves its count and last time, so a steady worker costs two plain writes per tick.
 /// </summary>
-internal sealed class DecisionRing
+internal class DecisionRing
 {
     private readonly DecisionRecord[] _items;
     private readonly int _captureBudget;
@@ -15,6 +15,9 @@ internal sealed class DecisionRing
     private long _tailLastAt; // LastAt of the newest entry, UTC ticks
     private int _capturedBytes;
     private long _oldestCaptured; // the absolute index from which captures may still be held
+    private int _lastState = -1; // the newest entry's state index, kind and reason (the tick only)
+    private NextKind _lastKind;
+    private string? _lastReason;
 
     public DecisionRing(WorkerIdentity identity, int capacity, int captureBudget)
     {
@@ -26,26 +29,19 @@ internal sealed class DecisionRing
     /// <summary>The worker the ring was opened for (a restarted child continues the ring of its id).</summary>
     public WorkerIdentity Identity { get; }
 
-    /// <summary>How many live worker instances write this ring (a restarted child's new instance opens it before the old one stops); under the recorder's lock.</summary>
-    public int Owners { get; set; }
+    /// <summary>The live worker instances that write this ring (a restarted child's new instance opens it before the old one stops); under the recorder's lock.</summary>
+    public HashSet<object> Owners { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The bytes of captured snapshots the ring holds now.</summary>
     public int CapturedBytes => Volatile.Read(ref _capturedBytes);
 
     /// <summary>
-    /// Coalesces a stay into the newest entry when that is a stay in the same state with the same reason; the tick
-    /// only (one writer).
+    /// Coalesces a stay into the newest entry when that is a stay in the same state (index) with the same reason;
+    /// the tick only (one writer).
     /// </summary>
-    public bool TryCoalesce(string state, string reason, DateTimeOffset at)
+    public bool TryCoalesce(int state, string reason, DateTimeOffset at)
     {
-        long written = _written;
-        if (written == 0)
-        {
-            return false;
-        }
-
-        ref DecisionRecord last = ref _items[(int)((written - 1) % _items.Length)];
-        if (last.Kind != NextKind.Stay || !string.Equals(last.State, state, StringComparison.Ordinal) || !string.Equals(last.Reason, reason, StringComparison.Ordinal))
+        if (_lastKind != NextKind.Stay || _lastState != state || !string.Equals(_lastReason, reason, StringComparison.Ordinal))
         {
             return false;
         }
@@ -56,8 +52,8 @@ internal sealed class DecisionRing
         return true;
     }
 
-    /// <summary>Adds a decision, dropping the oldest when the ring is full; the tick only (one writer).</summary>
-    public void Add(in DecisionRecord record)
+    /// <summary>Adds a decision made in state <paramref name="state"/>, dropping the oldest when the ring is full; the tick only (one writer).</summary>
+    public void Add(in DecisionRecord record, int state)
     {
         Interlocked.Increment(ref _version); // odd: a write is under way
         long written = _written;
@@ -76,6 +72,7 @@ internal sealed class DecisionRing
 
         _tailCount = 1;
         _tailLastAt = record.At.UtcTicks;
+        (_lastState, _lastKind, _lastReason) = (state, record.Kind, record.Reason);
         _written = written + 1;
         Volatile.Write(ref _version, _version + 1); // even: done
     }

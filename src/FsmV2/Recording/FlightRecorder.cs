@@ -57,36 +57,39 @@ public sealed class FlightRecorder
         GetRecording(workerId).WriteTo(stream);
     }
 
-    /// <summary>Opens (or, for a restarted child, continues) the ring of a worker being added.</summary>
-    internal WorkerDecisions<TDesired, TObserved> Open<TDesired, TObserved>(WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
+    /// <summary>
+    /// Opens (or, for a restarted child of the same type, continues) the ring of worker instance
+    /// <paramref name="owner"/>; <see langword="null"/> when the recorder is off.
+    /// </summary>
+    internal WorkerDecisions<TDesired, TObserved>? Open<TDesired, TObserved>(object owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
     {
-        DecisionRing? ring = null;
-        if (IsEnabled)
+        if (!IsEnabled)
         {
-            lock (_gate)
-            {
-                if (!_rings.TryGetValue(identity.Id, out ring) || ring.Identity != identity)
-                {
-                    ring = new DecisionRing(identity, _options.Capacity, _options.CaptureBudgetBytes);
-                    _rings[identity.Id] = ring;
-                }
-
-                ring.Owners++;
-            }
+            return null;
         }
 
-        return new WorkerDecisions<TDesired, TObserved>(this, ring, definition, _captured.Contains(identity.WorkerType), _options.JsonOptions, logger);
+        lock (_gate)
+        {
+            if (!_rings.TryGetValue(identity.Id, out DecisionRing? found) || found.Identity != identity || found is not WorkerDecisions<TDesired, TObserved> ring)
+            {
+                ring = new WorkerDecisions<TDesired, TObserved>(this, identity, _options, definition, _captured.Contains(identity.WorkerType), logger);
+                _rings[identity.Id] = ring;
+            }
+
+            ring.Owners.Add(owner);
+            return ring;
+        }
     }
 
     /// <summary>
-    /// A worker instance has stopped: once no live instance writes its ring, the ring is kept among the last
-    /// <see cref="FlightRecorderOptions.RemovedWorkersKept"/>, and the oldest beyond them is dropped.
+    /// Worker instance <paramref name="owner"/> has stopped (idempotent): once no live instance writes the ring, it
+    /// is kept among the last <see cref="FlightRecorderOptions.RemovedWorkersKept"/>, and the oldest beyond them is dropped.
     /// </summary>
-    internal void Retire(DecisionRing ring)
+    internal void Retire(DecisionRing ring, object owner)
     {
         lock (_gate)
         {
-            if (--ring.Owners > 0)
+            if (!ring.Owners.Remove(owner) || ring.Owners.Count > 0)
             {
                 return;
             }
@@ -95,7 +98,7 @@ public sealed class FlightRecorder
             while (_retired.Count > _options.RemovedWorkersKept)
             {
                 DecisionRing dropped = _retired.Dequeue();
-                if (dropped.Owners == 0 && _rings.TryGetValue(dropped.Identity.Id, out DecisionRing? current) && current == dropped)
+                if (dropped.Owners.Count == 0 && _rings.TryGetValue(dropped.Identity.Id, out DecisionRing? current) && current == dropped)
                 {
                     _rings.TryRemove(dropped.Identity.Id, out _);
                 }

@@ -4,58 +4,45 @@ using Microsoft.Extensions.Logging;
 namespace FsmV2;
 
 /// <summary>
-/// The tick's side of one worker's recording: turns a decision into a <see cref="DecisionRecord"/> (names from the
-/// worker's definition, so nothing is allocated) and, for a captured worker type, serialises its snapshot.
+/// One worker id's ring as the tick writes it: turns a decision into a <see cref="DecisionRecord"/> (names from the
+/// worker's definition, so nothing is allocated) and, for a captured worker type, serialises its snapshot. One
+/// object per worker, so a coalesced stay touches no other memory.
 /// </summary>
-internal sealed class WorkerDecisions<TDesired, TObserved>
+internal sealed class WorkerDecisions<TDesired, TObserved> : DecisionRing
 {
     private readonly FlightRecorder _recorder;
-    private readonly DecisionRing? _ring;
     private readonly WorkerDefinition _definition;
     private readonly JsonSerializerOptions? _json;
     private readonly ILogger _logger;
     private bool _capture;
     private bool _tooLargeLogged;
-    private int _retired;
 
-    public WorkerDecisions(FlightRecorder recorder, DecisionRing? ring, WorkerDefinition definition, bool capture, JsonSerializerOptions? json, ILogger logger)
+    public WorkerDecisions(FlightRecorder recorder, WorkerIdentity identity, FlightRecorderOptions options, WorkerDefinition definition, bool capture, ILogger logger)
+        : base(identity, options.Capacity, options.CaptureBudgetBytes)
     {
         _recorder = recorder;
-        _ring = ring;
         _definition = definition;
-        _capture = capture && ring is not null;
-        _json = json;
+        _capture = capture;
+        _json = options.JsonOptions;
         _logger = logger;
     }
 
-    /// <summary>The worker instance has stopped (once; any thread): its recording is kept among the removed ones.</summary>
-    public void Retire()
-    {
-        if (_ring is not null && Interlocked.Exchange(ref _retired, 1) == 0)
-        {
-            _recorder.Retire(_ring);
-        }
-    }
+    /// <summary>Worker instance <paramref name="owner"/> has stopped (any thread, idempotent): once no instance writes the ring, it is kept among the removed ones.</summary>
+    public void Retire(object owner) => _recorder.Retire(this, owner);
 
     /// <summary>Records the decision <paramref name="next"/> that state <paramref name="state"/> made on <paramref name="snapshot"/>.</summary>
     public void Record(int state, in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion, long desiredVersion)
     {
-        if (_ring is null)
+        if (next.Kind == NextKind.Stay && TryCoalesce(state, next.Reason, snapshot.Now))
         {
             return;
         }
 
-        string stateName = _definition.GetStateName(state);
-        if (next.Kind == NextKind.Stay && _ring.TryCoalesce(stateName, next.Reason, snapshot.Now))
-        {
-            return;
-        }
-
-        var record = new DecisionRecord(snapshot.Now, stateName, next.Kind, DecisionNames.Target(_definition, in next), next.Reason, observationVersion, snapshot.ObservationAge, desiredVersion)
+        var record = new DecisionRecord(snapshot.Now, _definition.GetStateName(state), next.Kind, DecisionNames.Target(_definition, in next), next.Reason, observationVersion, snapshot.ObservationAge, desiredVersion)
         {
             Snapshot = _capture ? Capture(in snapshot) : null,
         };
-        _ring.Add(in record);
+        Add(in record, state);
     }
 
     // Opt-in, so it may allocate. A state that cannot be serialised stops the capture for this worker; the
@@ -68,7 +55,7 @@ internal sealed class WorkerDecisions<TDesired, TObserved>
             byte[] desired = JsonSerializer.SerializeToUtf8Bytes(snapshot.Desired, _json);
             byte[] observed = JsonSerializer.SerializeToUtf8Bytes(snapshot.Observed, _json);
             int size = desired.Length + observed.Length;
-            if (!_ring!.Fits(size))
+            if (!Fits(size))
             {
                 if (!_tooLargeLogged)
                 {

@@ -29,7 +29,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private readonly WorkerSupervision _supervision;
     private readonly RestartLedger _ledger;
     private readonly bool _isChild;
-    private readonly WorkerDecisions<TDesired, TObserved> _decisions;
+    private readonly WorkerDecisions<TDesired, TObserved>? _decisions; // null when the flight recorder is off
     private DateTimeOffset _retryLogged;
 
     private volatile int _state;
@@ -59,7 +59,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _retry = context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _options.Random ?? Random.Shared) : null;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = Resume(record, _ledger, context);
-        _decisions = context.Recorder.Open<TDesired, TObserved>(record.Identity, _definition, _logger);
+        _decisions = context.Recorder.Open<TDesired, TObserved>(this, record.Identity, _definition, _logger);
         _supervision = new WorkerSupervision(record.Identity, context);
         _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
     }
@@ -253,7 +253,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
 
         _supervision.Decided();
-        _decisions.Record(_state, in next, in snapshot, observation.Version, _record.DesiredVersion);
+        _decisions?.Record(_state, in next, in snapshot, observation.Version, _record.DesiredVersion);
         _reason = next.Reason;
         return true;
     }
@@ -538,7 +538,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     public void Dispose()
     {
         _collector.Dispose();
-        _decisions.Retire();
+        _decisions?.Retire(this);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
