@@ -9,7 +9,8 @@ internal class DecisionRing
 {
     private readonly DecisionRecord[] _items;
     private readonly int _captureBudget;
-    private long _written; // entries ever added; the newest is at (_written - 1) % capacity
+    private long _written; // entries ever added
+    private int _next; // where the next entry goes: _written % capacity, kept so the tick never divides
     private long _version;
     private int _tailCount; // Count of the newest entry
     private long _tailLastAt; // LastAt of the newest entry, UTC ticks
@@ -57,7 +58,7 @@ internal class DecisionRing
     {
         Interlocked.Increment(ref _version); // odd: a write is under way
         long written = _written;
-        int index = (int)(written % _items.Length);
+        int index = _next;
         if (written >= _items.Length && _items[index].Snapshot is { } evicted)
         {
             _capturedBytes -= evicted.SizeBytes;
@@ -74,6 +75,7 @@ internal class DecisionRing
         _tailLastAt = record.At.UtcTicks;
         (_lastState, _lastKind, _lastReason) = (state, record.Kind, record.Reason);
         _written = written + 1;
+        _next = index + 1 == _items.Length ? 0 : index + 1;
         Volatile.Write(ref _version, _version + 1); // even: done
     }
 
