@@ -66,6 +66,9 @@ internal static class ScaleHarness
         CollectInterval = CollectInterval,
         StaleAfter = TimeSpan.FromHours(1), // every worker decides on every tick, however long adding took
         ShutdownTimeout = TimeSpan.FromMinutes(5),
+        // The figures of issue 13 are without the flight recorder (issue 15), whose default ring of 32 decisions adds
+        // about 3.5 KB per worker (WorkerFootprintTests); FSMV2_SCALE_RECORDER=32 measures with it.
+        Recorder = new FlightRecorderOptions { Capacity = int.TryParse(Environment.GetEnvironmentVariable("FSMV2_SCALE_RECORDER"), out int capacity) ? capacity : 0 },
     };
 
     private static Row MeasureFlat(int n)

@@ -52,6 +52,7 @@ internal static class GeneratorHarness
         typeof(Microsoft.Extensions.Logging.ILogger),
         typeof(FsmV2.Hosting.FsmV2ServiceCollectionExtensions),
         typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection),
+        typeof(Microsoft.Extensions.DependencyInjection.IHealthChecksBuilder), // FsmV2.Hosting's AddFsmV2 overloads include the health checks'
         typeof(Microsoft.Extensions.Configuration.IConfiguration));
 
     public static SyntaxTree Parse(string source, string path) => TestCompilation.Parse(source, path);

@@ -136,23 +136,38 @@ public sealed class WorkerFootprintTests(ITestOutputHelper output)
     private const int Workers = 10_000;
 
     [Fact]
-    public async Task An_idle_worker_retains_at_most_512_bytes()
+    public async Task An_idle_worker_retains_at_most_512_bytes_with_the_flight_recorder_off()
     {
         // Up to three measurements: a finalizer or a timer of an earlier test may still allocate during one.
         var measured = new List<double>();
         for (int attempt = 0; attempt < 3 && !measured.Any(b => b is > 100 and <= 512); attempt++)
         {
-            measured.Add(await RetainedPerWorker());
+            measured.Add(await RetainedPerWorker(recorderCapacity: 0));
         }
 
         output.WriteLine($"B retained per idle worker: {string.Join(", ", measured.Select(b => b.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}"); // shown with --output Detailed
         Assert.Contains(measured, b => b is > 100 and <= 512); // more than 100: something was measured at all
     }
 
-    private static async Task<double> RetainedPerWorker()
+    [Fact]
+    public async Task The_flight_recorder_on_by_default_adds_its_ring_of_32_decisions_per_worker_within_4_5_KiB()
+    {
+        var measured = new List<double>();
+        for (int attempt = 0; attempt < 3 && !measured.Any(b => b is > 100 and <= 4608); attempt++)
+        {
+            measured.Add(await RetainedPerWorker(recorderCapacity: new FlightRecorderOptions().Capacity));
+        }
+
+        output.WriteLine($"B retained per idle worker, recorder on: {string.Join(", ", measured.Select(b => b.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.Contains(measured, b => b is > 100 and <= 4608);
+    }
+
+    private static async Task<double> RetainedPerWorker(int recorderCapacity)
     {
         FakeTimeProvider time = TestClock.Clock();
-        await using var supervisor = new Supervisor(Harness.DefaultOptions, time);
+        SupervisorOptions options = Harness.DefaultOptions.Clone();
+        options.Recorder.Capacity = recorderCapacity;
+        await using var supervisor = new Supervisor(options, time);
         string[] ids = [.. Enumerable.Range(0, Workers).Select(i => $"w-{i}")]; // the user's: not counted
         IdleWorker[] workers = [.. Enumerable.Range(0, Workers).Select(_ => new IdleWorker())];
         var spec = new IdleSpec();

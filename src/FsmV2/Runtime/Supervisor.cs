@@ -41,6 +41,7 @@ public sealed class Supervisor : IAsyncDisposable
         Store = store ?? new InMemoryWorkerStore();
         _options = (options ?? new SupervisorOptions()).Clone();
         _options.Validate();
+        Recorder = new FlightRecorder(_options.Recorder);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         ActionPool pool = actionPool ?? ActionPool.Shared;
@@ -48,7 +49,10 @@ public sealed class Supervisor : IAsyncDisposable
         metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool,
             storePending: () => (Store as IPersistentWorkerStore)?.Status.PendingWrites ?? 0);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
-            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff), new CollectorScheduler(_time, _options));
+            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff), new CollectorScheduler(_time, _options))
+        {
+            Recorder = Recorder,
+        };
     }
 
     /// <summary>
@@ -65,6 +69,9 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>The identity, desired and observed state of every worker (the store given to the constructor, or an in-memory one).</summary>
     public IWorkerStore Store { get; }
+
+    /// <summary>Every worker's last decisions, children included (<see cref="SupervisorOptions.Recorder"/>). Safe from any thread.</summary>
+    public FlightRecorder Recorder { get; }
 
     /// <summary>Number of workers under supervision.</summary>
     public int Count => _slots.Count;

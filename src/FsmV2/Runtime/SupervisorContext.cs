@@ -14,4 +14,8 @@ internal sealed record SupervisorContext(
     Action<EscalationMessage> Escalate,
     BackoffPolicy? ActionRetry,
     BackoffPolicy RestartBackoff,
-    CollectorScheduler Collectors);
+    CollectorScheduler Collectors)
+{
+    /// <summary>Where every worker's decisions are recorded.</summary>
+    public FlightRecorder Recorder { get; init; } = new(new FlightRecorderOptions { Capacity = 0 });
+}

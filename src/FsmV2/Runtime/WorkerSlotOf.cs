@@ -22,6 +22,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private RestartLedger? _ledger; // a child's: its lifecycle's; a top-level worker's: created by its first restart
     private readonly bool _isChild;
     private volatile ActionRunner<TDesired, TObserved>? _actions; // created by the first action: idle workers have none
+    private readonly WorkerDecisions<TDesired, TObserved>? _decisions; // null when the flight recorder is off
 
     private volatile int _state;
     private volatile string _reason = "added";
@@ -38,6 +39,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         _isChild = isChild;
         _transitionCounts = context.Metrics.TransitionCounts(Definition);
         _state = Resume(record, context);
+        _decisions = context.Recorder.Open<TDesired, TObserved>(this, record.Identity, Definition, context.Logger);
     }
 
     /// <summary>
@@ -253,6 +255,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
 
         _supervision?.Decided();
+        _decisions?.Record(_state, in next, in snapshot, observation.Version, _record.DesiredVersion);
         _reason = next.Reason;
         return true;
     }
@@ -564,6 +567,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         Dispose();
+        _decisions?.Retire(this);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
