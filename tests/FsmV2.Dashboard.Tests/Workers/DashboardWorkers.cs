@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using FsmV2;
+
+namespace FsmV2.Dashboard.Tests.Workers;
+
+/// <summary>What the probe is told to watch: a question it asks, in process, of the backend.</summary>
+public sealed record ProbeSpec(Func<bool> BackendUp);
+
+public sealed record ProbeSeen(bool Up);
+
+/// <summary>
+/// A health probe of the backend beside the communicator: its collector throws while the backend is out, so an outage
+/// opens its fault circuit (the page must show that), and it reports Up again when the backend is back.
+/// </summary>
+[Worker]
+public sealed partial class BackendProbeWorker : IWorker<ProbeSpec, ProbeSeen>
+{
+    public ValueTask<ProbeSeen> CollectAsync(ProbeSpec desired, CancellationToken ct)
+        => desired.BackendUp() ? ValueTask.FromResult(new ProbeSeen(true)) : throw new HttpRequestException("the backend answers 503");
+
+    [State(Initial = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Up(in Snapshot<ProbeSpec, ProbeSeen> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Stay("the backend answers");
+}
+
+/// <summary>A spec with a secret; its type does not opt in, so the dashboard must never show it.</summary>
+public sealed record SecretSpec(string ConnectionString);
+
+public sealed record Nothing;
+
+[Worker]
+public sealed partial class SecretWorker : IWorker<SecretSpec, Nothing>
+{
+    public ValueTask<Nothing> CollectAsync(SecretSpec desired, CancellationToken ct) => ValueTask.FromResult(new Nothing());
+
+    [State(Initial = true)]
+    static Next Idle(in Snapshot<SecretSpec, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("idle");
+}
+
+/// <summary>A spec whose type opts in: the dashboard shows it, but not its <c>[JsonIgnore]</c> property.</summary>
+[ShowSpecOnDashboard]
+public sealed record OpenSpec(string Region, [property: JsonIgnore] string Password);
+
+[Worker]
+public sealed partial class OpenWorker : IWorker<OpenSpec, Nothing>
+{
+    public ValueTask<Nothing> CollectAsync(OpenSpec desired, CancellationToken ct) => ValueTask.FromResult(new Nothing());
+
+    [State(Initial = true)]
+    static Next Idle(in Snapshot<OpenSpec, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("idle");
+}
