@@ -30,6 +30,8 @@ public class AllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.Equal(102, supervisor.TickCount);
+        DecisionRecord recorded = Assert.Single(supervisor.Recorder.GetDecisions("idle-0")); // recording is on by default
+        Assert.Equal(102, recorded.Count);
     }
 
     [Theory]
@@ -78,6 +80,7 @@ public class AllocationTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(32, supervisor.Recorder.GetDecisions("toggle-0").Count); // recording is on by default: a full ring, overwritten every tick
         Assert.Equal(listening ? 102 * Workers : 0, logger.Transitions);
         listener.RecordObservableInstruments();
         Assert.Equal(listening ? 102 * Workers : 0, measured);

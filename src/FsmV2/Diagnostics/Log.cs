@@ -164,4 +164,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}) was persisted in state {OldState}, which its type no longer has; it resumes in its initial state {State}")]
     public static partial void ResumedStateMissing(ILogger logger, string workerId, string workerType, string oldState, string state);
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}): its snapshot could not be serialised for the flight recorder; its decisions are still recorded, without snapshots")]
+    public static partial void CaptureFailed(ILogger logger, Exception exception, string workerId, string workerType);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Worker {WorkerId} ({WorkerType}): a snapshot of {SizeBytes} bytes exceeds SupervisorOptions.Recorder.CaptureBudgetBytes and is not captured (logged once per worker)")]
+    public static partial void CaptureTooLarge(ILogger logger, string workerId, string workerType, int sizeBytes);
 }

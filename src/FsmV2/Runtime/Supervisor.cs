@@ -40,13 +40,17 @@ public sealed class Supervisor : IAsyncDisposable
         Store = store ?? new InMemoryWorkerStore();
         _options = (options ?? new SupervisorOptions()).Clone();
         _options.Validate();
+        Recorder = new FlightRecorder(_options.Recorder);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         ActionPool pool = actionPool ?? ActionPool.Shared;
         var metrics = new SupervisorMetrics(meterFactory);
         metrics.Observe(openCircuits: () => Sum(static s => s.OpenCircuitCount), children: () => Sum(static s => s.DescendantCount), pool);
         _context = new SupervisorContext(Store, pool, _time, _options, _logger, metrics, new InfrastructureHealthChecker(_options.SanityChecks), RaiseEscalated,
-            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff));
+            _options.ActionRetryBackoff is { } retry ? new BackoffPolicy(retry) : null, new BackoffPolicy(_options.Circuit.Backoff))
+        {
+            Recorder = Recorder,
+        };
     }
 
     /// <summary>
@@ -63,6 +67,9 @@ public sealed class Supervisor : IAsyncDisposable
 
     /// <summary>The identity, desired and observed state of every worker (the store given to the constructor, or an in-memory one).</summary>
     public IWorkerStore Store { get; }
+
+    /// <summary>Every worker's last decisions, children included (<see cref="SupervisorOptions.Recorder"/>). Safe from any thread.</summary>
+    public FlightRecorder Recorder { get; }
 
     /// <summary>Number of workers under supervision.</summary>
     public int Count => _slots.Length;

@@ -13,4 +13,8 @@ internal sealed record SupervisorContext(
     InfrastructureHealthChecker HealthChecker,
     Action<EscalationMessage> Escalate,
     BackoffPolicy? ActionRetry,
-    BackoffPolicy RestartBackoff);
+    BackoffPolicy RestartBackoff)
+{
+    /// <summary>Where every worker's decisions are recorded.</summary>
+    public FlightRecorder Recorder { get; init; } = new(new FlightRecorderOptions { Capacity = 0 });
+}

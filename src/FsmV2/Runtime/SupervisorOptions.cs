@@ -73,6 +73,12 @@ public sealed class SupervisorOptions
     /// </summary>
     public BackoffOptions? ActionRetryBackoff { get; set; }
 
+    /// <summary>
+    /// The flight recorder's bounds (<see cref="Supervisor.Recorder"/>): on by default, keeping each worker's last 32
+    /// decisions; <see cref="FlightRecorderOptions.Capacity"/> 0 turns it off.
+    /// </summary>
+    public FlightRecorderOptions Recorder { get; set; } = new();
+
     /// <summary>The source of backoff jitter; <see cref="System.Random.Shared"/> when <see langword="null"/>. Seed it to reproduce retry times.</summary>
     public Random? Random { get; set; }
 
@@ -106,8 +112,10 @@ public sealed class SupervisorOptions
         OptionChecks.NotNull(Circuit, owner, nameof(Circuit));
         OptionChecks.NotNull(SanityChecks, owner, nameof(SanityChecks));
         OptionChecks.NotNull(RestartIntensity, owner, nameof(RestartIntensity));
+        OptionChecks.NotNull(Recorder, owner, nameof(Recorder));
         Circuit.Validate();
         RestartIntensity.Validate();
+        Recorder.Validate();
         ActionRetryBackoff?.Validate();
 
         OptionChecks.AtLeast(ActionHistoryLength, 1, owner, nameof(ActionHistoryLength));
@@ -128,6 +136,7 @@ public sealed class SupervisorOptions
         copy.Circuit = Circuit?.Clone()!;
         copy.RestartIntensity = RestartIntensity?.Clone()!;
         copy.ActionRetryBackoff = ActionRetryBackoff?.Clone();
+        copy.Recorder = Recorder?.Clone()!;
         return copy;
     }
 }

@@ -29,6 +29,10 @@ public sealed class WorkerHandle<TDesired, TObserved>
     /// <summary>The worker's most recent action results, oldest first.</summary>
     public IReadOnlyList<ActionResult> RecentActions => _slot.RecentActions;
 
+    /// <summary>The worker's last decisions, oldest first, from <see cref="Supervisor.Recorder"/>: a copy, safe from any thread.</summary>
+    /// <exception cref="ArgumentException">The flight recorder is off (<see cref="FlightRecorderOptions.Capacity"/> 0).</exception>
+    public IReadOnlyList<DecisionRecord> Decisions => _supervisor.Recorder.GetDecisions(Id);
+
     /// <summary>
     /// Completes when the worker's action in flight has finished (at once when none is), after the follow-up
     /// collection it triggers has started. Useful to drain a worker, and in tests.

@@ -29,6 +29,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
     private readonly WorkerSupervision _supervision;
     private readonly RestartLedger _ledger;
     private readonly bool _isChild;
+    private readonly WorkerDecisions<TDesired, TObserved> _decisions;
     private DateTimeOffset _retryLogged;
 
     private volatile int _state;
@@ -58,6 +59,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         _retry = context.ActionRetry is { } backoff ? new ActionRetryGate(backoff, _options.Random ?? Random.Shared) : null;
         _actions = new ActionRunner<TDesired, TObserved>(machine, record.Identity, context, this);
         _state = Resume(record, _ledger, context);
+        _decisions = context.Recorder.Open<TDesired, TObserved>(record.Identity, _definition, _logger);
         _supervision = new WorkerSupervision(record.Identity, context);
         _collector = new CollectorLoop<TDesired, TObserved>(machine, record, () => Volatile.Read(ref _epoch), context);
     }
@@ -251,6 +253,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         }
 
         _supervision.Decided();
+        _decisions.Record(_state, in next, in snapshot, observation.Version, _record.DesiredVersion);
         _reason = next.Reason;
         return true;
     }
@@ -532,7 +535,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : WorkerSlot, IActionHost,
         Dispose();
     }
 
-    public void Dispose() => _collector.Dispose();
+    public void Dispose()
+    {
+        _collector.Dispose();
+        _decisions.Retire();
+    }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace FsmV2;
+
+/// <summary>
+/// Every worker's last decisions (<see cref="Supervisor.Recorder"/>): per worker a ring of
+/// <see cref="SupervisorOptions.Recorder"/> <see cref="FlightRecorderOptions.Capacity"/> decisions, allocated when the
+/// worker is added and written by the tick without allocating. Transitions, actions and signals each take an entry;
+/// consecutive stays in the same state with the same reason share one (<see cref="DecisionRecord.Count"/>), so a
+/// steady worker does not push its history out. Safe to read from any thread.
+/// </summary>
+public sealed class FlightRecorder
+{
+    private readonly ConcurrentDictionary<string, DecisionRing> _rings = new(StringComparer.Ordinal);
+    private readonly FlightRecorderOptions _options;
+    private readonly HashSet<string> _captured;
+    private readonly Queue<DecisionRing> _retired = new(); // rings without a live owner, oldest first; under _gate
+    private readonly Lock _gate = new();
+
+    internal FlightRecorder(FlightRecorderOptions options)
+    {
+        _options = options;
+        _captured = new HashSet<string>(options.CaptureWorkerTypes, StringComparer.Ordinal);
+    }
+
+    /// <summary>Whether decisions are recorded (<see cref="FlightRecorderOptions.Capacity"/> is above 0).</summary>
+    public bool IsEnabled => _options.Capacity > 0;
+
+    /// <summary>The ids of the workers (children included) with a recording, in no particular order.</summary>
+    public IReadOnlyCollection<string> WorkerIds => [.. _rings.Keys];
+
+    /// <summary>The last decisions of worker <paramref name="workerId"/>, oldest first: a copy, safe from any thread.</summary>
+    /// <exception cref="ArgumentException">No worker with that id has been added to this supervisor, or the recorder is off.</exception>
+    public IReadOnlyList<DecisionRecord> GetDecisions(string workerId) => Ring(workerId).Copy();
+
+    /// <summary>
+    /// Worker <paramref name="workerId"/>'s recording (its id, type and last decisions, oldest first, with their
+    /// captured snapshots): what <see cref="WorkerReplay"/> evaluates again.
+    /// </summary>
+    /// <exception cref="ArgumentException">No worker with that id has been added to this supervisor, or the recorder is off.</exception>
+    public WorkerRecording GetRecording(string workerId)
+    {
+        DecisionRing ring = Ring(workerId);
+        return new WorkerRecording(ring.Identity.Id, ring.Identity.WorkerType, ring.Copy());
+    }
+
+    /// <summary>
+    /// Writes worker <paramref name="workerId"/>'s last decisions to <paramref name="stream"/> as JSON lines, oldest
+    /// first: one UTF-8 JSON object per line, with the worker's id and type on every line. <see cref="WorkerRecording.Read"/>
+    /// reads them back. The stream is left open.
+    /// </summary>
+    /// <exception cref="ArgumentException">No worker with that id has been added to this supervisor, or the recorder is off.</exception>
+    public void Export(string workerId, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        GetRecording(workerId).WriteTo(stream);
+    }
+
+    /// <summary>Opens (or, for a restarted child, continues) the ring of a worker being added.</summary>
+    internal WorkerDecisions<TDesired, TObserved> Open<TDesired, TObserved>(WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
+    {
+        DecisionRing? ring = null;
+        if (IsEnabled)
+        {
+            lock (_gate)
+            {
+                if (!_rings.TryGetValue(identity.Id, out ring) || ring.Identity != identity)
+                {
+                    ring = new DecisionRing(identity, _options.Capacity, _options.CaptureBudgetBytes);
+                    _rings[identity.Id] = ring;
+                }
+
+                ring.Owners++;
+            }
+        }
+
+        return new WorkerDecisions<TDesired, TObserved>(this, ring, definition, _captured.Contains(identity.WorkerType), _options.JsonOptions, logger);
+    }
+
+    /// <summary>
+    /// A worker instance has stopped: once no live instance writes its ring, the ring is kept among the last
+    /// <see cref="FlightRecorderOptions.RemovedWorkersKept"/>, and the oldest beyond them is dropped.
+    /// </summary>
+    internal void Retire(DecisionRing ring)
+    {
+        lock (_gate)
+        {
+            if (--ring.Owners > 0)
+            {
+                return;
+            }
+
+            _retired.Enqueue(ring);
+            while (_retired.Count > _options.RemovedWorkersKept)
+            {
+                DecisionRing dropped = _retired.Dequeue();
+                if (dropped.Owners == 0 && _rings.TryGetValue(dropped.Identity.Id, out DecisionRing? current) && current == dropped)
+                {
+                    _rings.TryRemove(dropped.Identity.Id, out _);
+                }
+            }
+        }
+    }
+
+    private DecisionRing Ring(string workerId)
+    {
+        ArgumentNullException.ThrowIfNull(workerId);
+        if (!IsEnabled)
+        {
+            throw new ArgumentException($"The flight recorder is off (SupervisorOptions.Recorder.Capacity is 0), so worker '{workerId}' has no recording.", nameof(workerId));
+        }
+
+        return _rings.TryGetValue(workerId, out DecisionRing? ring)
+            ? ring
+            : throw new ArgumentException($"No worker '{workerId}' has been added to this supervisor, so it has no recording.", nameof(workerId));
+    }
+}

@@ -1,0 +1,210 @@
+using FsmV2.Tests.Workers;
+
+namespace FsmV2.Tests;
+
+public class RecordingTests
+{
+    private static SupervisorOptions Options(Action<FlightRecorderOptions> configure)
+    {
+        SupervisorOptions options = Harness.DefaultOptions.Clone();
+        configure(options.Recorder);
+        return options;
+    }
+
+    [Fact]
+    public async Task A_steady_worker_keeps_one_entry_that_counts_its_stays()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("idle", new IdleWorker(), new IdleSpec());
+        h.Step(10);
+
+        DecisionRecord only = Assert.Single(h.Supervisor.Recorder.GetDecisions("idle"));
+        Assert.Equal(("Idle", NextKind.Stay, null, "idle"), (only.State, only.Kind, only.Target, only.Reason));
+        Assert.Equal(10, only.Count);
+        Assert.Equal(TestClock.Start + TimeSpan.FromMilliseconds(100), only.At);
+        Assert.Equal(TestClock.Start + TimeSpan.FromMilliseconds(1000), only.LastAt);
+    }
+
+    [Fact]
+    public async Task The_ring_keeps_only_the_last_Capacity_decisions_oldest_first()
+    {
+        await using var h = new Harness(Options(r => r.Capacity = 4));
+        h.Supervisor.AddWorker("toggle", new ToggleWorker(), new ToggleSpec());
+        h.Step(10);
+
+        IReadOnlyList<DecisionRecord> decisions = h.Supervisor.Recorder.GetDecisions("toggle");
+        Assert.Equal(4, decisions.Count);
+        Assert.Equal(Enumerable.Range(7, 4).Select(i => TestClock.Start + TimeSpan.FromMilliseconds(100 * i)), decisions.Select(d => d.At));
+        Assert.Equal(["Down", "Up", "Down", "Up"], decisions.Select(d => d.Target));
+        Assert.All(decisions, d => Assert.Equal((NextKind.Goto, 1), (d.Kind, d.Count)));
+    }
+
+    [Fact]
+    public async Task A_decision_records_its_state_target_reason_and_the_versions_it_was_made_on()
+    {
+        var sensor = new ThermostatSensor { Celsius = 17 };
+        await using var h = new Harness();
+        WorkerHandle<ThermostatSpec, ThermostatReading> handle = h.Supervisor.AddWorker("room", new ThermostatWorker(sensor), new ThermostatSpec());
+        h.Step(); // Idle -> Heating on the first observation, 100 ms old
+        handle.UpdateSpec(new ThermostatSpec(Target: 16)); // desired version 2
+        h.Step(); // Heating -> Idle
+
+        IReadOnlyList<DecisionRecord> decisions = h.Supervisor.Recorder.GetDecisions("room");
+        Assert.Equal(decisions, handle.Decisions);
+        Assert.Equal(2, decisions.Count);
+        Assert.Equal(
+            new DecisionRecord(TestClock.Start + TimeSpan.FromMilliseconds(100), "Idle", NextKind.Goto, "Heating", "too cold: 17 °C", 1, TimeSpan.FromMilliseconds(100), 1),
+            decisions[0]);
+        Assert.Equal(
+            new DecisionRecord(TestClock.Start + TimeSpan.FromMilliseconds(200), "Heating", NextKind.Goto, "Idle", "warm enough", 1, TimeSpan.FromMilliseconds(200), 2),
+            decisions[1]);
+    }
+
+    [Fact]
+    public async Task GetDecisions_returns_a_copy_the_tick_does_not_change()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("toggle", new ToggleWorker(), new ToggleSpec());
+        h.Step(2);
+        IReadOnlyList<DecisionRecord> before = h.Supervisor.Recorder.GetDecisions("toggle");
+        h.Step(2);
+
+        Assert.Equal(2, before.Count);
+        Assert.Equal(4, h.Supervisor.Recorder.GetDecisions("toggle").Count);
+    }
+
+    [Fact]
+    public async Task An_unknown_worker_id_is_refused_by_name()
+    {
+        await using var h = new Harness();
+        var error = Assert.Throws<ArgumentException>(() => h.Supervisor.Recorder.GetDecisions("nobody"));
+        Assert.Contains("'nobody'", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => h.Supervisor.Recorder.Export("nobody", Stream.Null));
+    }
+
+    [Fact]
+    public async Task Capacity_0_turns_the_recorder_off()
+    {
+        await using var h = new Harness(Options(r => r.Capacity = 0));
+        h.Supervisor.AddWorker("idle", new IdleWorker(), new IdleSpec());
+        h.Step(3);
+
+        Assert.False(h.Supervisor.Recorder.IsEnabled);
+        Assert.Empty(h.Supervisor.Recorder.WorkerIds);
+        var error = Assert.Throws<ArgumentException>(() => h.Supervisor.Recorder.GetDecisions("idle"));
+        Assert.Contains("Recorder.Capacity is 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_recorder_is_on_by_default_and_lists_every_worker()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("a", new IdleWorker(), new IdleSpec());
+        h.Supervisor.AddWorker("b", new ToggleWorker(), new ToggleSpec());
+
+        Assert.True(h.Supervisor.Recorder.IsEnabled);
+        Assert.Equal(32, new SupervisorOptions().Recorder.Capacity);
+        Assert.Equal(["a", "b"], h.Supervisor.Recorder.WorkerIds.Order());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(FlightRecorderOptions.MaxCapacity + 1)]
+    public void An_out_of_range_capacity_fails_at_start_naming_the_option(int capacity)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.Capacity = capacity)));
+        Assert.Contains("SupervisorOptions.Recorder.Capacity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_capture_or_retention_option_fails_at_start_naming_it()
+    {
+        Assert.Contains("Recorder.RemovedWorkersKept", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.RemovedWorkersKept = -1))).Message, StringComparison.Ordinal);
+        Assert.Contains("Recorder.RemovedWorkersKept", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.RemovedWorkersKept = FlightRecorderOptions.MaxRemovedWorkersKept + 1))).Message, StringComparison.Ordinal);
+        Assert.Contains("Recorder.CaptureBudgetBytes", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.CaptureBudgetBytes = 0))).Message, StringComparison.Ordinal);
+        Assert.Contains("Recorder.CaptureWorkerTypes[0]", Assert.Throws<ArgumentOutOfRangeException>(() => new Supervisor(Options(r => r.CaptureWorkerTypes = [" "]))).Message, StringComparison.Ordinal);
+        SupervisorOptions noRecorder = Harness.DefaultOptions.Clone();
+        noRecorder.Recorder = null!;
+        Assert.Contains("SupervisorOptions.Recorder", Assert.Throws<ArgumentNullException>(() => new Supervisor(noRecorder)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reader_on_another_thread_never_sees_a_torn_decision()
+    {
+        await using var h = new Harness(Options(r => r.Capacity = 8));
+        h.Supervisor.AddWorker("toggle", new ToggleWorker(), new ToggleSpec());
+        using var done = new CancellationTokenSource();
+        int reads = 0;
+        Task reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                IReadOnlyList<DecisionRecord> copy = h.Supervisor.Recorder.GetDecisions("toggle");
+                for (int i = 0; i < copy.Count; i++)
+                {
+                    // Every entry is one write: Up decides Down, Down decides Up, and times only go forward.
+                    Assert.Equal(copy[i].State == "Up" ? "Down" : "Up", copy[i].Target);
+                    Assert.True(i == 0 || copy[i].At > copy[i - 1].At);
+                }
+
+                reads++;
+            }
+        });
+
+        for (int i = 0; i < 20_000 && !reader.IsCompleted; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(1));
+            h.Supervisor.Tick();
+        }
+
+        await done.CancelAsync();
+        await reader.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(reads > 0);
+    }
+
+    [Fact]
+    public async Task Children_are_recorded_under_their_ids()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: new ChildSpecs<LineWorker>().Add(CellWorker.AsChild("c1", new NodeSpec()))));
+        h.Step(3);
+
+        Assert.Equal(["line", "line/c1"], h.Supervisor.Recorder.WorkerIds.Order());
+        Assert.Contains(h.Supervisor.Recorder.GetDecisions("line/c1"), d => d.Kind == NextKind.Goto);
+    }
+
+    [Fact]
+    public async Task Only_the_last_RemovedWorkersKept_recordings_of_workers_that_left_are_kept()
+    {
+        await using var h = new Harness(Options(r => r.RemovedWorkersKept = 1));
+        foreach (string id in new[] { "a", "b", "c" })
+        {
+            h.Supervisor.AddWorker(id, new IdleWorker(), new IdleSpec());
+        }
+
+        h.Step();
+        foreach (string id in new[] { "a", "b" })
+        {
+            h.Supervisor.RemoveWorker(id);
+            h.Step(); // it signals Remove and leaves
+        }
+
+        Assert.Equal(["b", "c"], h.Supervisor.Recorder.WorkerIds.Order());
+        Assert.Equal("shutdown requested", h.Supervisor.Recorder.GetDecisions("b")[^1].Reason);
+        Assert.Throws<ArgumentException>(() => h.Supervisor.Recorder.GetDecisions("a"));
+    }
+
+    [Fact]
+    public async Task A_worker_added_again_under_the_same_id_and_type_continues_its_recording()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("a", new IdleWorker(), new IdleSpec());
+        h.Step();
+        h.Supervisor.RemoveWorker("a");
+        h.Step();
+        h.Supervisor.AddWorker("a", new IdleWorker(), new IdleSpec());
+        h.Step();
+
+        Assert.Equal(["idle", "shutdown requested", "idle"], h.Supervisor.Recorder.GetDecisions("a").Select(d => d.Reason));
+    }
+}
