@@ -21,6 +21,12 @@ public sealed class DashboardOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// How many of each worker's latest flight-recorder decisions the page shows (its timeline). Default 20; 0 shows
+    /// none; at most 1000 (the recorder keeps <see cref="FlightRecorderOptions.Capacity"/>).
+    /// </summary>
+    public int TimelineLength { get; set; } = 20;
+
+    /// <summary>
     /// Whether the operator actions (isolate or close a circuit, restart a worker) are mapped. Default
     /// <see langword="false"/>: the page is read-only and no state-changing route exists. When enabled,
     /// <see cref="ActionsPolicy"/> must name an authorization policy, and every action needs the anti-forgery token.
@@ -54,6 +60,11 @@ public sealed class DashboardOptions
         if (RefreshInterval < TimeSpan.FromMilliseconds(50) || RefreshInterval > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentException($"DashboardOptions.RefreshInterval must be between 50 ms and 1 minute (was {RefreshInterval}).", nameof(RefreshInterval));
+        }
+
+        if (TimelineLength is < 0 or > 1000)
+        {
+            throw new ArgumentException($"DashboardOptions.TimelineLength must be between 0 and 1000 (was {TimelineLength}).", nameof(TimelineLength));
         }
 
         if (string.IsNullOrWhiteSpace(Title))

@@ -36,7 +36,11 @@ internal sealed record WorkerView(
     IReadOnlyList<RestartView> RestartHistory,
     int FaultCount,
     string? LastFault,
-    string? Spec);
+    string? Spec,
+    IReadOnlyList<DecisionView>? Timeline);
+
+/// <summary>One entry of a worker's flight recorder (a run of equal <c>Stay</c> decisions is one entry with its count).</summary>
+internal sealed record DecisionView(DateTimeOffset At, DateTimeOffset LastAt, int Count, string State, string Kind, string? Target, string? Reason, long ObservationVersion, double ObservationAgeMs, long DesiredVersion);
 
 /// <summary>One circuit of a worker.</summary>
 internal sealed record CircuitView(string State, bool Isolated, int Attempt, int MaxAttempts, bool Escalated, long Trips, string? LastFailure, double? NextProbeInMs);
@@ -116,7 +120,30 @@ internal sealed class DashboardViewBuilder
             [.. s.RestartHistory.Select(r => new RestartView(r.At, r.Reason, r.Strategy?.ToString()))],
             s.FaultCount,
             Message(s.LastFault),
-            Spec(s.Id));
+            Spec(s.Id),
+            Timeline(s.Id));
+    }
+
+    // The newest TimelineLength decisions, oldest first; null when the recorder is off (or the page asks for none).
+    private List<DecisionView>? Timeline(string id)
+    {
+        if (_options.TimelineLength == 0 || !_supervisor.Recorder.IsEnabled)
+        {
+            return null;
+        }
+
+        IReadOnlyList<DecisionRecord> decisions;
+        try
+        {
+            decisions = _supervisor.Recorder.GetDecisions(id);
+        }
+        catch (ArgumentException)
+        {
+            return []; // the worker left between the status and this read
+        }
+
+        return [.. decisions.Skip(Math.Max(0, decisions.Count - _options.TimelineLength)).Select(d => new DecisionView(
+            d.At, d.LastAt, d.Count, d.State, d.Kind.ToString(), d.Target, d.Reason, d.ObservationVersion, d.ObservationAge.TotalMilliseconds, d.DesiredVersion))];
     }
 
     private static CircuitView Circuit(CircuitBreakerStatistics c, DateTimeOffset now) =>

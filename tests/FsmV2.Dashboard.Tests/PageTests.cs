@@ -38,6 +38,13 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Expect(Cell(page, ProbeId, "reason")).ToHaveTextAsync("the backend answers");
         await Expect(Cell(page, ProbeId, "age")).ToHaveTextAsync(new Regex(@"^\d+ ms$"));
         await Expect(page.Locator("#health")).ToHaveTextAsync("Healthy");
+
+        // Each worker's flight-recorder timeline: the communicator's decisions that brought it to Syncing.
+        ILocator details = page.Locator($"#details details[data-worker-id='{CommunicatorHarness.Id}']");
+        await details.Locator("summary").ClickAsync();
+        ILocator timeline = details.Locator("table.timeline");
+        await Expect(timeline.Locator("tr").Filter(new() { HasText = "Goto" })).ToContainTextAsync(["StoppedGotoAuthenticating", "AuthenticatingGotoSyncing"]);
+        await Expect(details.Locator("pre.spec")).ToHaveTextAsync(DashboardViewBuilder.Redacted);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Communicator;
 using FsmV2.Dashboard.Tests.Workers;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -198,6 +199,7 @@ public sealed class SecurityTests : IAsyncLifetime
                 services.AddAuthentication(HeaderAuthentication.Scheme).AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.Scheme, null);
                 services.AddAuthorization(a => a.AddPolicy(Policy, p => p.RequireRole("operator")));
                 services.AddAntiforgery();
+                services.AddDataProtection().UseEphemeralDataProtectionProvider(); // no keys written to the user profile
             });
 
     /// <summary>An HTTP client with cookies, signed in as alice with <c>role</c> (or anonymous when it is null).</summary>

@@ -94,8 +94,8 @@
     if (w.timeline) {
       d.append(el("h3", {}, "Flight recorder (latest last)"));
       d.append(w.timeline.length === 0 ? el("p", { class: "muted" }, "no decisions recorded yet")
-        : table(["at", "state", "decision", "target", "reason", "obs. version", "obs. age", "desired version"],
-          w.timeline.map(t => [t.at, t.state, t.kind, t.target ?? "—", t.reason, t.observationVersion, ms(t.observationAgeMs), t.desiredVersion]), "timeline"));
+        : table(["at", "×", "state", "decision", "target", "reason", "obs. version", "obs. age", "desired version"],
+          w.timeline.map(t => [t.count > 1 ? `${t.at} … ${t.lastAt}` : t.at, t.count, t.state, t.kind, t.target ?? "—", t.reason ?? "", t.observationVersion, ms(t.observationAgeMs), t.desiredVersion]), "timeline"));
     }
     return d;
   }
