@@ -83,7 +83,11 @@ internal sealed class ScenarioRunner
             _log.Print($"ESCALATED: {e.Name} ({e.Scope}) did not recover after {e.Attempts} attempts over {e.Downtime.TotalSeconds:0} s; runbook {e.RunbookSection}");
         };
         await host.StartAsync(cancel);
-        _log.Print($"metrics: {CommunicatorHost.MetricsUrl(host)} (Prometheus text, while the sample runs)");
+        foreach (string line in CommunicatorHost.Describe(host))
+        {
+            _log.Print(line);
+        }
+
         WorkerHandle<CommunicatorSpec, CommunicatorObservation> handle = host.Services.GetRequiredService<HostedWorkers>().Get<CommunicatorSpec, CommunicatorObservation>(WorkerId);
 
         using var traffic = new CancellationTokenSource();
