@@ -15,7 +15,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 78, Level = LogLevel.Warning, Message = "Dashboard: the desired state of worker {WorkerId} ({Type}) opts in to be shown but could not be serialised: {Error}")]
     public static partial void SpecNotSerialisable(ILogger logger, string workerId, string type, string error);
-
-    [LoggerMessage(EventId = 79, Level = LogLevel.Warning, Message = "Dashboard event stream ended by an error: {Error}")]
-    public static partial void StreamFailed(ILogger logger, Exception exception, string error);
 }

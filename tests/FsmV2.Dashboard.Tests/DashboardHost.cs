@@ -31,11 +31,17 @@ internal sealed class DashboardHost : IAsyncDisposable
         Supervisor supervisor,
         TimeProvider time,
         Action<DashboardOptions>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        ILoggerProvider? logs = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.AddSingleton(supervisor);
         builder.Services.AddSingleton(time);
         services?.Invoke(builder.Services);

@@ -69,9 +69,29 @@ public sealed class OptionsAndGraphTests
     }
 
     [Fact]
-    public void Every_page_asset_is_embedded()
+    public void Every_page_asset_is_embedded_and_nothing_is_loaded_from_elsewhere()
     {
+        Assert.Equal(["app.css", "app.js", "index.html"], typeof(DashboardOptions).Assembly.GetManifestResourceNames().Select(n => n["FsmV2.Dashboard.".Length..]).Order());
         Assert.Equal(["app.css", "app.js"], DashboardAssets.Names.Order());
-        Assert.Equal(0, BackendProbeWorker.Definition.InitialState);
+        foreach (string name in typeof(DashboardOptions).Assembly.GetManifestResourceNames())
+        {
+            using var reader = new StreamReader(typeof(DashboardOptions).Assembly.GetManifestResourceStream(name)!);
+            string text = reader.ReadToEnd();
+            Assert.DoesNotContain("://", text, StringComparison.Ordinal); // no CDN, no absolute URL of any kind
+            Assert.DoesNotContain("@import", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_defaults_are_the_documented_ones()
+    {
+        var options = new DashboardOptions();
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.RefreshInterval);
+        Assert.Equal(20, options.TimelineLength);
+        Assert.False(options.EnableActions);
+        Assert.Null(options.ActionsPolicy);
+        Assert.Equal("FsmV2", options.Title);
+        options.AddWorkerType(BackendProbeWorker.Definition).AddWorkerType(BackendProbeWorker.Definition);
+        Assert.Single(options.WorkerTypes);
     }
 }

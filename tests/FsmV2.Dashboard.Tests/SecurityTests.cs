@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,6 +32,7 @@ public sealed class SecurityTests : IAsyncLifetime
 
     private readonly FakeTimeProvider _time = TestClock.Clock();
     private readonly HttpClient _http = new();
+    private readonly FakeLogCollector _logs = new();
     private readonly Supervisor _supervisor;
 
     public SecurityTests() => _supervisor = new Supervisor(new SupervisorOptions { ShutdownTimeout = TimeSpan.FromSeconds(1) }, _time);
@@ -100,6 +102,7 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, isolate.StatusCode);
         Assert.Contains("anti-forgery", await isolate.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, restart.StatusCode);
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Id == 77 && r.Message.Contains("isolate on worker secret from alice", StringComparison.Ordinal));
         _supervisor.Tick();
         Assert.False(IsIsolated("secret"));
         Assert.Equal(0, _supervisor.GetStatus("secret")!.RestartCount);
@@ -133,6 +136,16 @@ public sealed class SecurityTests : IAsyncLifetime
         WorkerStatus status = _supervisor.GetStatus("secret")!;
         Assert.Equal(1, status.RestartCount);
         Assert.Contains("restarted from the dashboard by alice", status.RestartHistory[^1].Reason, StringComparison.Ordinal);
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Id == 75 && r.Message.Contains("mapped at /fsmv2; operator actions enabled (policy 'fsmv2-operators')", StringComparison.Ordinal));
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Id == 76 && r.Message.Contains("operator alice: isolate on worker secret (Worker) — done", StringComparison.Ordinal));
+
+        // The page shows the restart and its history.
+        using (JsonDocument view = JsonDocument.Parse(await op.GetStringAsync("api/view")))
+        {
+            JsonElement row = view.RootElement.GetProperty("workers").EnumerateArray().Single(w => w.GetProperty("id").GetString() == "secret");
+            Assert.Equal(1, row.GetProperty("restartCount").GetInt32());
+            Assert.Contains("restarted from the dashboard by alice", row.GetProperty("restartHistory")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
 
         using HttpResponseMessage missing = await op.PostAsync("api/isolate?id=nobody", withToken: true);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -200,7 +213,8 @@ public sealed class SecurityTests : IAsyncLifetime
                 services.AddAuthorization(a => a.AddPolicy(Policy, p => p.RequireRole("operator")));
                 services.AddAntiforgery();
                 services.AddDataProtection().UseEphemeralDataProtectionProvider(); // no keys written to the user profile
-            });
+            },
+            new FakeLoggerProvider(_logs));
 
     /// <summary>An HTTP client with cookies, signed in as alice with <c>role</c> (or anonymous when it is null).</summary>
     private sealed class Operator : IDisposable
@@ -240,6 +254,8 @@ public sealed class SecurityTests : IAsyncLifetime
 
             return _client.SendAsync(request, TestContext.Current.CancellationToken);
         }
+
+        public Task<string> GetStringAsync(string route) => _client.GetStringAsync(route, TestContext.Current.CancellationToken);
 
         public void Dispose() => _client.Dispose();
     }

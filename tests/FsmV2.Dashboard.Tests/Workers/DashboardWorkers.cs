@@ -49,3 +49,43 @@ public sealed partial class OpenWorker : IWorker<OpenSpec, Nothing>
     [State(Initial = true)]
     static Next Idle(in Snapshot<OpenSpec, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("idle");
 }
+
+/// <summary>Its state always throws: its fault circuit opens on its first decision.</summary>
+[Worker]
+public sealed partial class FailingWorker : IWorker<Nothing, Nothing>
+{
+    public ValueTask<Nothing> CollectAsync(Nothing desired, CancellationToken ct) => ValueTask.FromResult(new Nothing());
+
+    [State(Initial = true)]
+    static Next Broken(in Snapshot<Nothing, Nothing> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : throw new InvalidOperationException("broken on purpose");
+}
+
+/// <summary>Its collector answers once, then never again: its observation goes stale.</summary>
+[Worker]
+public sealed partial class SilentWorker : IWorker<Nothing, Nothing>
+{
+    private int _calls;
+
+    public ValueTask<Nothing> CollectAsync(Nothing desired, CancellationToken ct)
+        => Interlocked.Increment(ref _calls) == 1 ? ValueTask.FromResult(new Nothing()) : new ValueTask<Nothing>(Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => new Nothing(), TaskScheduler.Default));
+
+    [State(Initial = true)]
+    static Next Listening(in Snapshot<Nothing, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("listening");
+}
+
+/// <summary>A spec that opts in but cannot be written as JSON (its getter throws).</summary>
+[ShowSpecOnDashboard]
+public sealed class UnwritableSpec
+{
+    public string Value => throw new InvalidOperationException("this getter refuses");
+}
+
+[Worker]
+public sealed partial class UnwritableWorker : IWorker<UnwritableSpec, Nothing>
+{
+    public ValueTask<Nothing> CollectAsync(UnwritableSpec desired, CancellationToken ct) => ValueTask.FromResult(new Nothing());
+
+    [State(Initial = true)]
+    static Next Idle(in Snapshot<UnwritableSpec, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("idle");
+}
