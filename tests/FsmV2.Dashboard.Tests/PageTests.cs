@@ -89,6 +89,27 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Expect(graph.Locator("g.state.current")).ToHaveCountAsync(1);
     }
 
+    [Fact]
+    public async Task With_actions_enabled_an_operator_isolates_and_closes_a_circuit_from_the_page()
+    {
+        await using Rig rig = await Rig.StartAsync(o =>
+        {
+            o.EnableActions = true;
+            o.ActionsPolicy = "fsmv2-operators";
+        });
+        IPage page = await rig.OpenAsync(browser.Browser, new Dictionary<string, string> { [HeaderAuthentication.Header] = "alice:operator" });
+        ILocator fault = Cell(page, ProbeId, "fault");
+        await Expect(fault).ToHaveAttributeAsync("data-circuit", "Closed", new() { Timeout = 15_000 });
+
+        await page.Locator($"#tree tr[data-worker-id='{ProbeId}'] button[data-action='isolate']").ClickAsync();
+        await Expect(fault).ToHaveTextAsync(new Regex(@"^Open \(isolated\)"), Live);
+        Assert.True(rig.Harness.Supervisor.GetCircuits(ProbeId)!.Fault.IsIsolated);
+
+        await page.Locator($"#tree tr[data-worker-id='{ProbeId}'] button[data-action='close']").ClickAsync();
+        await Expect(fault).ToHaveAttributeAsync("data-circuit", "Closed", new() { Timeout = 2_000 });
+        Assert.False(rig.Harness.Supervisor.GetCircuits(ProbeId)!.Fault.IsIsolated);
+    }
+
     private static ILocator Cell(IPage page, string id, string cell) => page.Locator($"#tree tr[data-worker-id='{id}'] td.cell-{cell}");
 
     private static int Transitions(WorkerDefinition d) =>
@@ -120,22 +141,28 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         public DashboardHost Host { get; }
 
-        public static async Task<Rig> StartAsync()
+        public static async Task<Rig> StartAsync(Action<DashboardOptions>? configure = null)
         {
             CommunicatorHarness h = await CommunicatorHarness.StartAsync();
             h.Supervisor.AddWorker(ProbeId, new BackendProbeWorker(), new ProbeSpec(() => h.Backend.Faults.Mode != FaultKind.Down));
             await h.RunUntilAsync(() => h.State == "Syncing" && h.Supervisor.GetStatus(ProbeId)?.CollectedAt is not null, "Syncing, and the probe has observed");
-            DashboardHost host = await DashboardHost.StartAsync(h.Supervisor, h.Time, o => o
-                .AddWorkerType(CommunicatorWorker.Definition)
-                .AddWorkerType(BackendProbeWorker.Definition));
+            DashboardHost host = await DashboardHost.StartAsync(
+                h.Supervisor,
+                h.Time,
+                o =>
+                {
+                    o.AddWorkerType(CommunicatorWorker.Definition).AddWorkerType(BackendProbeWorker.Definition);
+                    configure?.Invoke(o);
+                },
+                services => HeaderAuthentication.AddOperators(services, "fsmv2-operators"));
             return new Rig(h, host);
         }
 
         private IPage? _page;
 
-        public async Task<IPage> OpenAsync(IBrowser browser)
+        public async Task<IPage> OpenAsync(IBrowser browser, Dictionary<string, string>? headers = null)
         {
-            _page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 900 } });
+            _page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 900 }, ExtraHTTPHeaders = headers });
             await _page.GotoAsync(Host.Page.ToString());
             return _page;
         }

@@ -207,13 +207,7 @@ public sealed class SecurityTests : IAsyncLifetime
                 o.EnableActions = true;
                 o.ActionsPolicy = Policy;
             },
-            services =>
-            {
-                services.AddAuthentication(HeaderAuthentication.Scheme).AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.Scheme, null);
-                services.AddAuthorization(a => a.AddPolicy(Policy, p => p.RequireRole("operator")));
-                services.AddAntiforgery();
-                services.AddDataProtection().UseEphemeralDataProtectionProvider(); // no keys written to the user profile
-            },
+            services => HeaderAuthentication.AddOperators(services, Policy),
             new FakeLoggerProvider(_logs));
 
     /// <summary>An HTTP client with cookies, signed in as alice with <c>role</c> (or anonymous when it is null).</summary>
@@ -258,24 +252,5 @@ public sealed class SecurityTests : IAsyncLifetime
         public Task<string> GetStringAsync(string route) => _client.GetStringAsync(route, TestContext.Current.CancellationToken);
 
         public void Dispose() => _client.Dispose();
-    }
-
-    /// <summary>Signs a request in from the header <c>X-Test-User: name:role</c>; without it, the request is anonymous.</summary>
-    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        public new const string Scheme = "TestHeader";
-        public const string Header = "X-Test-User";
-
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            if (Request.Headers[Header].ToString().Split(':') is not [string name, string role])
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], Scheme);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme)));
-        }
     }
 }
