@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Communicator;
 using FsmV2.Dashboard.Tests.Workers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FsmV2.Dashboard.Tests;
@@ -80,6 +81,35 @@ public sealed class OptionsAndGraphTests
             Assert.DoesNotContain("://", text, StringComparison.Ordinal); // no CDN, no absolute URL of any kind
             Assert.DoesNotContain("@import", text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task The_page_shows_the_supervisor_and_clock_the_options_name_when_the_container_has_none()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Microsoft.Extensions.Time.Testing.FakeTimeProvider time = TestClock.Clock();
+        await using var supervisor = new Supervisor(timeProvider: TimeProvider.System);
+        supervisor.AddWorker("only", new SecretWorker(), new SecretSpec("x"));
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using WebApplication app = builder.Build();
+        app.MapFsmV2Dashboard("/ops/", o =>
+        {
+            o.Supervisor = supervisor;
+            o.TimeProvider = time;
+            o.Title = "Plant <A>";
+        });
+        await app.StartAsync(ct);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
+
+        string view = await client.GetStringAsync("/ops/api/view", ct);
+        string page = await client.GetStringAsync("/ops", ct);
+        await app.StopAsync(ct);
+
+        Assert.Contains("\"id\":\"only\"", view, StringComparison.Ordinal);
+        Assert.Contains("\"at\":\"2026-01-01T00:00:00+00:00\"", view, StringComparison.Ordinal); // the options' clock
+        Assert.Contains("<title>Plant &lt;A&gt; — FsmV2 live page</title>", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/ops/assets/app.css\"", page, StringComparison.Ordinal);
     }
 
     [Fact]
