@@ -179,6 +179,20 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Contains("eu-west", stream, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_open_event_stream_does_not_hold_up_the_host_s_stop()
+    {
+        // The host would wait 10 minutes for open requests; the stream ends on ApplicationStopping instead.
+        DashboardHost host = await DashboardHost.StartAsync(_supervisor, _time, services: s => s.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10)));
+        using var client = new HttpClient { BaseAddress = host.Page };
+        using HttpResponseMessage response = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        Assert.StartsWith("event: view", await reader.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken); // a bound that fails instead of hanging
+        await reader.ReadToEndAsync(TestContext.Current.CancellationToken); // the stream has ended: this returns
+    }
+
     private static async Task<string> FirstEventAsync(HttpClient client)
     {
         using HttpResponseMessage response = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
