@@ -55,6 +55,23 @@ public sealed class ViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_child_is_a_row_below_its_parent_and_a_parent_shows_its_infrastructure_circuit()
+    {
+        Start(new SupervisorOptions());
+        _supervisor.AddWorker("line", new LineWorker(), new LineSpec([CellWorker.AsChild("cell", new Nothing())]));
+
+        DashboardView view = await StepUntilAsync(v => v.Workers.Count == 2 && v.Workers[1].State == "Working");
+
+        Assert.Equal(["line", "line/cell"], view.Workers.Select(w => w.Id));
+        Assert.Equal([0, 1], view.Workers.Select(w => w.Depth));
+        Assert.Equal("cell", view.Workers[1].Name);
+        Assert.Equal("Running", view.Workers[1].Lifecycle);
+        Assert.Equal("Closed", view.Workers[0].Infrastructure?.State);
+        Assert.Null(view.Workers[1].Infrastructure);
+        Assert.Equal("Healthy", view.Health);
+    }
+
+    [Fact]
     public void A_spec_that_opts_in_but_cannot_be_written_is_named_and_logged()
     {
         Start(new SupervisorOptions());

@@ -89,3 +89,29 @@ public sealed partial class UnwritableWorker : IWorker<UnwritableSpec, Nothing>
     [State(Initial = true)]
     static Next Idle(in Snapshot<UnwritableSpec, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("idle");
 }
+
+public sealed record LineSpec(IReadOnlyList<ChildSpec> Cells) : IHasChildren
+{
+    public IReadOnlyList<ChildSpec> Children => Cells;
+
+    public RestartStrategy RestartStrategy => RestartStrategy.OneForOne;
+}
+
+/// <summary>A parent with one child, so the tree has depth and the parent an infrastructure circuit.</summary>
+[Worker]
+public sealed partial class LineWorker : IWorker<LineSpec, Nothing>
+{
+    public ValueTask<Nothing> CollectAsync(LineSpec desired, CancellationToken ct) => ValueTask.FromResult(new Nothing());
+
+    [State(Initial = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Running(in Snapshot<LineSpec, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("running");
+}
+
+[Worker, ChildOf(typeof(LineWorker))]
+public sealed partial class CellWorker : IWorker<Nothing, Nothing>
+{
+    public ValueTask<Nothing> CollectAsync(Nothing desired, CancellationToken ct) => ValueTask.FromResult(new Nothing());
+
+    [State(Initial = true, Phase = LifecyclePhase.RunningHealthy)]
+    static Next Working(in Snapshot<Nothing, Nothing> s) => s.ShutdownRequested ? Remove("shutdown requested") : Stay("working");
+}
