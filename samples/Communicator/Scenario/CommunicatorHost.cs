@@ -17,7 +17,8 @@ namespace Communicator.Scenario;
 /// service, plus OpenTelemetry's Prometheus exporter serving the toolkit's metrics at <c>GET /metrics</c> on a
 /// loopback listener. The supervisor gets the container's <c>IMeterFactory</c> from <c>AddFsmV2</c>; the meter
 /// provider collects the <c>FsmV2</c> meter through <c>AddFsmV2Instrumentation()</c>. The same listener serves the
-/// live page (<c>/fsmv2</c>, read-only, FsmV2.Toolkit.Dashboard) and the health checks (<c>/health</c>). It binds port 0
+/// live page (<c>/fsmv2</c>, read-only, FsmV2.Toolkit.Dashboard) and FsmV2's health checks (<c>/health</c>:
+/// <c>AddHealthChecks().AddFsmV2()</c>). It binds port 0
 /// by default, so the sample (and <c>--quick</c> in CI) never collides with anything already listening.
 /// </summary>
 internal static class CommunicatorHost
@@ -63,7 +64,7 @@ internal static class CommunicatorHost
             .AddFsmV2(builder.Configuration, configure)
             .AddWorker<CommunicatorWorker, CommunicatorSpec, CommunicatorObservation>(WorkerId, spec);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddFsmV2Instrumentation().AddPrometheusExporter());
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddFsmV2(); // readiness (circuits, staleness) and liveness (the tick moves)
         services?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
