@@ -108,6 +108,31 @@
     });
   }
 
+  // Updates in place what changed, so a button or a summary under the pointer is not replaced every refresh.
+  function morph(parent, fresh, patch) {
+    const old = new Map([...parent.children].map(e => [e.dataset.workerId, e]));
+    const next = fresh.map(e => {
+      const kept = old.get(e.dataset.workerId);
+      return kept && patch(kept, e) ? kept : e;
+    });
+    const same = next.length === parent.children.length && next.every((e, i) => parent.children[i] === e);
+    if (!same) parent.replaceChildren(...next);
+  }
+
+  function patchRow(kept, fresh) {
+    if (kept.children.length !== fresh.children.length) return false;
+    for (const name of ["data-state", "data-phase"]) kept.setAttribute(name, fresh.getAttribute(name));
+    [...fresh.children].forEach((cell, i) => {
+      if (kept.children[i].outerHTML !== cell.outerHTML) kept.children[i].replaceWith(cell);
+    });
+    return true;
+  }
+
+  function patchDetail(kept, fresh) {
+    if (kept.innerHTML !== fresh.innerHTML) kept.replaceChildren(...fresh.childNodes);
+    return true;
+  }
+
   function render(view) {
     const health = document.getElementById("health");
     health.textContent = view.health;
@@ -116,8 +141,8 @@
     const t = view.totals;
     document.getElementById("totals").textContent = `supervised ${t.supervised} · running ${t.running} · failed ${t.failed} · restarts ${t.restarts}`;
     document.getElementById("actions-head").hidden = !view.actions;
-    tbody.replaceChildren(...view.workers.map(w => row(w, view.actions)));
-    details.replaceChildren(...view.workers.map(detail));
+    morph(tbody, view.workers.map(w => row(w, view.actions)), patchRow);
+    morph(details, view.workers.map(detail), patchDetail);
     highlight(view.workers);
     document.body.dataset.updated = view.at;
   }
