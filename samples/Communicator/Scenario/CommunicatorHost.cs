@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FsmV2;
+using FsmV2.Dashboard;
 using FsmV2.Hosting;
 using FsmV2.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +18,10 @@ namespace Communicator.Scenario;
 /// The sample's application host: the FsmV2 supervisor running the <see cref="CommunicatorWorker"/> as a hosted
 /// service, plus OpenTelemetry's Prometheus exporter serving the toolkit's metrics at <c>GET /metrics</c> on a
 /// loopback listener. The supervisor gets the container's <c>IMeterFactory</c> from <c>AddFsmV2</c>; the meter
-/// provider collects the <c>FsmV2</c> meter through <c>AddFsmV2Instrumentation()</c>.
+/// provider collects the <c>FsmV2</c> meter through <c>AddFsmV2Instrumentation()</c>. The same listener serves the
+/// live page (<c>/fsmv2</c>, read-only, FsmV2.Toolkit.Dashboard) and FsmV2's health checks (<c>/health</c>:
+/// <c>AddHealthChecks().AddFsmV2()</c>). It binds port 0
+/// by default, so the sample (and <c>--quick</c> in CI) never collides with anything already listening.
 /// </summary>
 internal static class CommunicatorHost
 {
@@ -26,6 +30,12 @@ internal static class CommunicatorHost
 
     /// <summary>The path the Prometheus text is served on.</summary>
     public const string MetricsPath = "/metrics";
+
+    /// <summary>The path of the live page.</summary>
+    public const string DashboardPath = "/fsmv2";
+
+    /// <summary>The path of the health checks.</summary>
+    public const string HealthPath = "/health";
 
     /// <summary>Builds (does not start) the host.</summary>
     /// <param name="spec">The communicator's spec.</param>
@@ -67,10 +77,13 @@ internal static class CommunicatorHost
         }
 
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddFsmV2Instrumentation().AddPrometheusExporter());
+        builder.Services.AddHealthChecks().AddFsmV2(); // readiness (circuits, staleness) and liveness (the tick moves)
         services?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
         app.MapPrometheusScrapingEndpoint(MetricsPath);
+        app.MapFsmV2Dashboard(DashboardPath, o => o.AddWorkerType(CommunicatorWorker.Definition));
+        app.MapHealthChecks(HealthPath);
         return app;
     }
 
@@ -88,9 +101,25 @@ internal static class CommunicatorHost
     }
 
     /// <summary>The absolute URL of <c>/metrics</c> of a started host.</summary>
-    public static Uri MetricsUrl(WebApplication app)
+    public static Uri MetricsUrl(WebApplication app) => Url(app, MetricsPath);
+
+    /// <summary>The absolute URL of the live page of a started host.</summary>
+    public static Uri DashboardUrl(WebApplication app) => Url(app, DashboardPath + "/");
+
+    /// <summary>The absolute URL of <c>/health</c> of a started host.</summary>
+    public static Uri HealthUrl(WebApplication app) => Url(app, HealthPath);
+
+    /// <summary>What the sample prints once its host has started: where its metrics, live page and health checks are.</summary>
+    public static IEnumerable<string> Describe(WebApplication app) =>
+    [
+        $"metrics: {MetricsUrl(app)} (Prometheus text, while the sample runs)",
+        $"live page: {DashboardUrl(app)} (the worker tree, its circuits and state graph, live)",
+        $"health: {HealthUrl(app)} (Healthy, Degraded or Unhealthy)",
+    ];
+
+    private static Uri Url(WebApplication app, string path)
     {
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(new Uri(address), MetricsPath);
+        return new Uri(new Uri(address), path);
     }
 }

@@ -89,7 +89,11 @@ internal sealed class ScenarioRunner
             WorkerStatus resumed = _supervisor.GetStatus(WorkerId)!;
             _log.Print($"store: {Path.GetFullPath(store)}; {WorkerId} starts in {resumed.State}");
         }
-        _log.Print($"metrics: {CommunicatorHost.MetricsUrl(host)} (Prometheus text, while the sample runs)");
+        foreach (string line in CommunicatorHost.Describe(host))
+        {
+            _log.Print(line);
+        }
+
         WorkerHandle<CommunicatorSpec, CommunicatorObservation> handle = host.Services.GetRequiredService<HostedWorkers>().Get<CommunicatorSpec, CommunicatorObservation>(WorkerId);
 
         using var traffic = new CancellationTokenSource();
