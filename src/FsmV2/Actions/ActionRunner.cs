@@ -9,7 +9,7 @@ namespace FsmV2;
 /// slot released and the run marked <see cref="ActionOutcome.Abandoned"/> at 3×), and keeps the last results.
 /// </summary>
 /// <remarks>
-/// Nothing is allocated per action but its result and the history that holds it: the run's state lives in the
+/// Nothing is allocated per action but its result and a small window of the history (<see cref="ActionHistory"/>): the run's state lives in the
 /// runner's fields, the cancellation source is reset and reused unless it was cancelled, the completion task is
 /// created only when someone asks for it while an action is in flight, and one watch timer per runner stays armed
 /// for the earliest deadline (an action that ends before its timeout leaves the timer to fire once, find nothing
@@ -17,8 +17,6 @@ namespace FsmV2;
 /// </remarks>
 internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
 {
-    private static readonly ActionResult[] NoResults = [];
-
     private readonly IWorkerMachine<TDesired, TObserved> _machine;
     private readonly WorkerDefinition _definition;
     private readonly WorkerIdentity _identity;
@@ -33,7 +31,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private int _inFlight;
     private int _action = -1;
     private TDesired _desired = default!;
-    private ActionResult[] _history = NoResults;
+    private ActionHistory _history = ActionHistory.Empty;
 
     // Under _gate: the run in progress (its state, so that none is allocated per action), and the watch.
     private Run _current;
@@ -72,7 +70,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     /// <summary>The name of the action queued or running, or <see langword="null"/>.</summary>
     public string? CurrentAction => InFlight && _action >= 0 ? _definition.GetActionName(_action) : null;
 
-    /// <summary>The most recent results, oldest first; replaced (never mutated) on each completion.</summary>
+    /// <summary>The most recent results, oldest first; replaced (a window never changes) on each completion.</summary>
     public IReadOnlyList<ActionResult> History => Volatile.Read(ref _history);
 
     /// <summary>The most recent result, or <see langword="null"/> before the first action ended.</summary>
@@ -320,15 +318,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         }
     }
 
-    private void Append(ActionResult result)
-    {
-        ActionResult[] old = _history;
-        int keep = Math.Min(old.Length, _options.ActionHistoryLength - 1);
-        var next = new ActionResult[keep + 1];
-        Array.Copy(old, old.Length - keep, next, 0, keep);
-        next[keep] = result;
-        Volatile.Write(ref _history, next);
-    }
+    private void Append(ActionResult result) => Volatile.Write(ref _history, _history.Append(result, _options.ActionHistoryLength));
 
     // Under _gate. Arms the watch for _deadline (the timer is created on the first action and kept).
     private void ArmWatch(long now)
