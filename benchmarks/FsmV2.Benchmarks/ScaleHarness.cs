@@ -47,8 +47,8 @@ internal static class ScaleHarness
         }
 
         Console.WriteLine();
-        Console.WriteLine("| N workers | add | bytes per worker | tick per worker | struct loop | ratio | idle CPU per s | collections done / due | shutdown |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| N workers | add | bytes per worker | tick per worker | struct loop | ratio | idle CPU per s | GC pauses (idle) | collections done / due | shutdown |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
         if (actions is not null)
         {
@@ -132,13 +132,13 @@ internal static class ScaleHarness
         int ticks = Math.Max(5, 5_000_000 / n);
         double tickNs = MeasureTicks(supervisor, ticks) / n;
         double loopNs = StructLoop.Measure(n, ticks) / n;
-        (double cpuMsPerS, double done) = MeasureIdle(collections);
+        (double cpuMsPerS, double done, double gcPercent) = MeasureIdle(collections);
         var watch = Stopwatch.StartNew();
         supervisor.ShutdownAsync().GetAwaiter().GetResult();
         TimeSpan shutdown = watch.Elapsed;
         string due = collections is null ? "—" : string.Create(CultureInfo.InvariantCulture, $"{done / (n * IdleWindow.TotalSeconds / CollectInterval.TotalSeconds):P0}");
         return new Row(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {Time(add)} | {bytesPerWorker:N0} | {tickNs:0.0} ns | {loopNs:0.0} ns | {tickNs / loopNs:0.0}× | {cpuMsPerS:0} ms/s | {due} | {Time(shutdown)} |"));
+            $"| {name} | {Time(add)} | {bytesPerWorker:N0} | {tickNs:0.0} ns | {loopNs:0.0} ns | {tickNs / loopNs:0.0}× | {cpuMsPerS:0} ms/s | {gcPercent:0} % | {due} | {Time(shutdown)} |"));
     }
 
     private static double MeasureTicks(Supervisor supervisor, int ticks)
@@ -165,10 +165,13 @@ internal static class ScaleHarness
         return ns;
     }
 
-    private static (double CpuMsPerS, double Collections) MeasureIdle(Func<long>? collections)
+    // The process's CPU per second of wall time, the collections made (scaled to the window) and the share of the window
+    // spent in GC pauses.
+    private static (double CpuMsPerS, double Collections, double GcPercent) MeasureIdle(Func<long>? collections)
     {
         using var process = Process.GetCurrentProcess();
         long c0 = collections?.Invoke() ?? 0;
+        TimeSpan paused = GC.GetTotalPauseDuration();
         TimeSpan cpu0 = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         Thread.Sleep(IdleWindow);
@@ -176,7 +179,8 @@ internal static class ScaleHarness
         TimeSpan cpu = process.TotalProcessorTime - cpu0;
         double wall = watch.Elapsed.TotalSeconds;
         long c1 = collections?.Invoke() ?? 0;
-        return (cpu.TotalMilliseconds / wall, (c1 - c0) * (IdleWindow.TotalSeconds / wall));
+        double gc = (GC.GetTotalPauseDuration() - paused).TotalSeconds / wall * 100;
+        return (cpu.TotalMilliseconds / wall, (c1 - c0) * (IdleWindow.TotalSeconds / wall), gc);
     }
 
     private static string Time(TimeSpan t) => t.TotalSeconds >= 1

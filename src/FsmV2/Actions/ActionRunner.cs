@@ -8,10 +8,15 @@ namespace FsmV2;
 /// timeout through cancellation, watches for actions that ignore cancellation (a warning at 2× the timeout, the
 /// slot released and the run marked <see cref="ActionOutcome.Abandoned"/> at 3×), and keeps the last results.
 /// </summary>
+/// <remarks>
+/// Nothing is allocated per action but its result and a small window of the history (<see cref="ActionHistory"/>): the run's state lives in the
+/// runner's fields, the cancellation source is reset and reused unless it was cancelled, the completion task is
+/// created only when someone asks for it while an action is in flight, and one watch timer per runner stays armed
+/// for the earliest deadline (an action that ends before its timeout leaves the timer to fire once, find nothing
+/// due, and re-arm for the current run's deadline, so back-to-back actions do not touch the timer at all).
+/// </remarks>
 internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
 {
-    private static readonly ActionResult[] NoResults = [];
-
     private readonly IWorkerMachine<TDesired, TObserved> _machine;
     private readonly WorkerDefinition _definition;
     private readonly WorkerIdentity _identity;
@@ -26,10 +31,18 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private int _inFlight;
     private int _action = -1;
     private TDesired _desired = default!;
-    private Run? _current;
+    private ActionHistory _history = ActionHistory.Empty;
+
+    // Under _gate: the run in progress (its state, so that none is allocated per action), and the watch.
+    private Run _current;
+    private bool _active; // _current has started and not finished
     private bool _cancelPending;
-    private TaskCompletionSource _done = Idle;
-    private ActionResult[] _history = NoResults;
+    private TaskCompletionSource? _done; // created by Completion while an action is in flight
+    private CancellationTokenSource? _spareSource; // the last run's source, reset, for the next run
+    private ITimer? _watch;
+    private long _deadline = long.MaxValue; // when the current run's next watch stage falls due
+    private long _watchDue = long.MaxValue; // when _watch is armed to fire; MaxValue: not armed
+    private int _generation;
 
     public ActionRunner(
         IWorkerMachine<TDesired, TObserved> machine,
@@ -57,14 +70,23 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     /// <summary>The name of the action queued or running, or <see langword="null"/>.</summary>
     public string? CurrentAction => InFlight && _action >= 0 ? _definition.GetActionName(_action) : null;
 
-    /// <summary>The most recent results, oldest first; replaced (never mutated) on each completion.</summary>
+    /// <summary>The most recent results, oldest first; replaced (a window never changes) on each completion.</summary>
     public IReadOnlyList<ActionResult> History => Volatile.Read(ref _history);
 
     /// <summary>The most recent result, or <see langword="null"/> before the first action ended.</summary>
     public ActionResult? LastResult => History is { Count: > 0 } history ? history[^1] : null;
 
     /// <summary>Completes when the current action (if any) has ended.</summary>
-    public Task Completion => Volatile.Read(ref _done).Task;
+    public Task Completion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return InFlight ? (_done ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
+            }
+        }
+    }
 
     /// <summary>Starts <paramref name="action"/> unless one is already in flight. Never blocks.</summary>
     public EnqueueResult TryStart(int action, TDesired desired)
@@ -76,13 +98,10 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
 
         _action = action;
         _desired = desired;
-        TaskCompletionSource previous = _done;
-        Volatile.Write(ref _done, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         EnqueueResult result = _pool.TryEnqueue(this);
         if (result == EnqueueResult.QueueFull)
         {
-            Volatile.Write(ref _done, previous);
-            Volatile.Write(ref _inFlight, 0);
+            EndInFlight()?.TrySetResult();
         }
 
         return result;
@@ -91,13 +110,13 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     /// <summary>Cancels the running action, if any (its worker is being removed or restarted).</summary>
     public void CancelCurrent()
     {
-        Run? run;
+        CancellationTokenSource? source = null;
         lock (_gate)
         {
-            run = _current;
-            if (run is not null)
+            if (_active)
             {
-                run.Cancelled = true;
+                _current.Cancelled = true;
+                source = _current.Source;
             }
             else if (InFlight)
             {
@@ -105,55 +124,55 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
             }
         }
 
-        run?.Cancel();
+        Cancel(source);
     }
 
     /// <summary>Runs on the thread pool when the pool starts this worker's action.</summary>
     public void Execute() => _ = RunAsync();
 
+    /// <summary>Disposes the watch timer once the worker is gone (its last action has ended).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _watch?.Dispose();
+            _watch = null;
+            _watchDue = long.MaxValue;
+        }
+    }
+
     private async Task RunAsync()
     {
         int action = _action;
-        string name = _definition.GetActionName(action);
-        TimeSpan timeout = _definition.GetActionTimeout(action) ?? _options.DefaultActionTimeout;
-        var run = new Run(this, name, timeout, Volatile.Read(ref _done), _time.GetTimestamp());
-        bool cancelled;
-        lock (_gate)
-        {
-            _current = run;
-            cancelled = _cancelPending;
-            _cancelPending = false;
-            run.Cancelled = cancelled;
-        }
-
-        if (cancelled)
+        if (!Begin(action, out Run run))
         {
             Finish(run, ActionOutcome.Cancelled, null); // its worker was removed or restarted while it waited
             return;
         }
 
-        run.Arm();
         if (FsmV2Telemetry.ActivitySource.HasListeners())
         {
             run.Span = FsmV2Telemetry.ActivitySource.StartActivity("FsmV2.Action");
-            run.Span?.SetTag("fsmv2.worker.id", _identity.Id).SetTag("fsmv2.worker.type", _identity.WorkerType).SetTag("fsmv2.action", name);
+            run.Span?.SetTag("fsmv2.worker.id", _identity.Id).SetTag("fsmv2.worker.type", _identity.WorkerType).SetTag("fsmv2.action", run.Name);
+            KeepSpan(run);
         }
 
         ActionOutcome outcome = ActionOutcome.Succeeded;
         Exception? error = null;
+        CancellationToken token = run.Source.Token;
         try
         {
             Task? task;
             using (Log.WorkerScope(_logger, _identity))
             {
-                task = _machine.RunActionAsync(action, _desired, run.Token); // the scope flows into the action's awaits
+                task = _machine.RunActionAsync(action, _desired, token); // the scope flows into the action's awaits
             }
 
-            await (task ?? throw new InvalidOperationException($"Action '{name}' of worker '{_identity.Id}' ({_identity.WorkerType}) returned a null Task.")).ConfigureAwait(false);
+            await (task ?? throw new InvalidOperationException($"Action '{run.Name}' of worker '{_identity.Id}' ({_identity.WorkerType}) returned a null Task.")).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            outcome = run.Cancelled ? ActionOutcome.Cancelled : ActionOutcome.TimedOut;
+            outcome = IsCancelled(run) ? ActionOutcome.Cancelled : ActionOutcome.TimedOut;
         }
         catch (Exception ex)
         {
@@ -164,46 +183,127 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         Finish(run, outcome, error);
     }
 
+    /// <summary>Makes <paramref name="action"/> the current run and arms its watch; false if it was cancelled while queued.</summary>
+    private bool Begin(int action, out Run run)
+    {
+        string name = _definition.GetActionName(action);
+        TimeSpan timeout = _definition.GetActionTimeout(action) ?? _options.DefaultActionTimeout;
+        long now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            CancellationTokenSource source = _spareSource ?? new CancellationTokenSource();
+            _spareSource = null;
+            run = new Run(++_generation, name, timeout, ToTimestamp(timeout), now, source) { Cancelled = _cancelPending };
+            _cancelPending = false;
+            _current = run;
+            _active = true;
+            if (run.Cancelled)
+            {
+                return false;
+            }
+
+            _deadline = now + run.TimeoutTicks;
+            if (_watchDue > _deadline)
+            {
+                ArmWatch(now);
+            }
+
+            return true;
+        }
+    }
+
+    // The watch ends the span of a run it abandons.
+    private void KeepSpan(in Run run)
+    {
+        lock (_gate)
+        {
+            if (_active && _current.Generation == run.Generation)
+            {
+                _current.Span = run.Span;
+            }
+        }
+    }
+
+    private bool IsCancelled(in Run run)
+    {
+        lock (_gate)
+        {
+            return _active && _current.Generation == run.Generation ? _current.Cancelled : run.Cancelled;
+        }
+    }
+
     /// <summary>Records the end of <paramref name="run"/> exactly once, whether it finished or was abandoned.</summary>
     private void Finish(Run run, ActionOutcome outcome, Exception? error)
     {
         lock (_gate)
         {
-            if (run.Finished)
+            if (!_active || _current.Generation != run.Generation)
             {
                 // Abandoned earlier; it has finally returned.
                 Log.AbandonedActionReturned(_logger, _identity.Id, _identity.WorkerType, run.Name, outcome);
-                run.Dispose();
+                run.Source.Dispose();
                 return;
             }
 
-            run.Finished = true;
-            if (ReferenceEquals(_current, run))
+            _active = false;
+            _deadline = long.MaxValue;
+            if (outcome != ActionOutcome.Abandoned)
             {
-                _current = null;
+                // Reused unless it was (or is about to be) cancelled: CancelCurrent and the watch cancel outside the lock.
+                bool cancelling = _current.Cancelled || _current.Stage > 0;
+                _spareSource = !cancelling && run.Source.TryReset() ? run.Source : Drop(run.Source);
             }
-        }
-
-        if (outcome != ActionOutcome.Abandoned)
-        {
-            run.Dispose();
         }
 
         TimeSpan duration = _time.GetElapsedTime(run.StartedAt);
         var result = new ActionResult(run.Name, outcome, duration, error, _time.GetUtcNow());
         Append(result);
         _metrics.ActionEnded(_identity.WorkerType, run.Name, outcome, duration);
-        if (run.Span is { } span)
-        {
-            span.SetTag("fsmv2.action.outcome", result.Outcome.ToString()).SetTag("fsmv2.action.duration_ms", duration.TotalMilliseconds);
-            if (outcome != ActionOutcome.Succeeded)
-            {
-                span.SetStatus(ActivityStatusCode.Error, error?.Message ?? outcome.ToString());
-            }
+        EndSpan(run.Span, outcome, error, duration);
+        LogOutcome(run, outcome, error, duration);
+        _host.OnActionEnding();
+        TaskCompletionSource? done = EndInFlight();
+        _pool.Release();
+        _host.OnActionEnded();
+        done?.TrySetResult();
+    }
 
-            span.Dispose();
+    private static CancellationTokenSource? Drop(CancellationTokenSource source)
+    {
+        source.Dispose();
+        return null;
+    }
+
+    /// <summary>Clears the in-flight flag; returns the completion to signal, if someone asked for one.</summary>
+    private TaskCompletionSource? EndInFlight()
+    {
+        lock (_gate)
+        {
+            TaskCompletionSource? done = _done;
+            _done = null;
+            Volatile.Write(ref _inFlight, 0);
+            return done;
+        }
+    }
+
+    private static void EndSpan(Activity? span, ActionOutcome outcome, Exception? error, TimeSpan duration)
+    {
+        if (span is null)
+        {
+            return;
         }
 
+        span.SetTag("fsmv2.action.outcome", outcome.ToString()).SetTag("fsmv2.action.duration_ms", duration.TotalMilliseconds);
+        if (outcome != ActionOutcome.Succeeded)
+        {
+            span.SetStatus(ActivityStatusCode.Error, error?.Message ?? outcome.ToString());
+        }
+
+        span.Dispose();
+    }
+
+    private void LogOutcome(in Run run, ActionOutcome outcome, Exception? error, TimeSpan duration)
+    {
         switch (outcome)
         {
             case ActionOutcome.Failed:
@@ -216,120 +316,80 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
                 Log.ActionAbandoned(_logger, _identity.Id, _identity.WorkerType, run.Name, duration.TotalMilliseconds);
                 break;
         }
-
-        _host.OnActionEnding();
-        Volatile.Write(ref _inFlight, 0);
-        _pool.Release();
-        _host.OnActionEnded();
-        run.Done.TrySetResult();
     }
 
-    private void Append(ActionResult result)
+    private void Append(ActionResult result) => Volatile.Write(ref _history, _history.Append(result, _options.ActionHistoryLength));
+
+    // Under _gate. Arms the watch for _deadline (the timer is created on the first action and kept).
+    private void ArmWatch(long now)
     {
-        ActionResult[] old = _history;
-        int keep = Math.Min(old.Length, _options.ActionHistoryLength - 1);
-        var next = new ActionResult[keep + 1];
-        Array.Copy(old, old.Length - keep, next, 0, keep);
-        next[keep] = result;
-        Volatile.Write(ref _history, next);
+        _watch ??= _time.CreateTimer(static s => ((ActionRunner<TDesired, TObserved>)s!).OnWatch(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _watchDue = _deadline;
+        long ticks = (long)Math.Ceiling(Math.Max(0, _deadline - now) * (double)TimeSpan.TicksPerSecond / _time.TimestampFrequency);
+        _watch.Change(TimeSpan.FromTicks(ticks), Timeout.InfiniteTimeSpan);
     }
 
-    private void OnWatch(Run run)
+    private long ToTimestamp(TimeSpan span) => (long)Math.Ceiling(span.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+    private void OnWatch()
     {
-        int stage;
+        int stage = -1;
+        Run run;
         lock (_gate)
         {
-            if (run.Finished)
+            _watchDue = long.MaxValue;
+            long now = _time.GetTimestamp();
+            run = _current;
+            if (_active && now >= _deadline)
             {
-                return;
+                stage = _current.Stage++;
+                _deadline = stage < 2 ? now + run.TimeoutTicks : long.MaxValue;
             }
 
-            stage = run.Stage++;
+            if (_active && _deadline != long.MaxValue && _watch is not null)
+            {
+                ArmWatch(now); // the next stage, or the deadline of a run that started after the one this was armed for
+            }
         }
 
         switch (stage)
         {
             case 0: // 1x: the timeout
-                run.Cancel();
-                run.Rearm();
+                Cancel(run.Source);
                 break;
             case 1: // 2x: still running although cancelled
                 Log.ActionStuck(_logger, _identity.Id, _identity.WorkerType, run.Name, run.Timeout.TotalMilliseconds * 2);
-                run.Rearm();
                 break;
-            default: // 3x: give the slot back
+            case 2: // 3x: give the slot back
                 Finish(run, ActionOutcome.Abandoned, null);
                 break;
         }
     }
 
-    // The completion of "no action yet": already completed, shared by every runner of this type.
-    private static readonly TaskCompletionSource Idle = CreateIdle();
-
-    private static TaskCompletionSource CreateIdle()
+    private static void Cancel(CancellationTokenSource? source)
     {
-        var done = new TaskCompletionSource();
-        done.SetResult();
-        return done;
+        try
+        {
+            source?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
     }
 
-    /// <summary>One run of an action: its cancellation, its watch timer and its completion.</summary>
-    private sealed class Run : IDisposable
+    /// <summary>One run of an action: what the watch and the end of the run need to know.</summary>
+    private struct Run(int generation, string name, TimeSpan timeout, long timeoutTicks, long startedAt, CancellationTokenSource source)
     {
-        private readonly ActionRunner<TDesired, TObserved> _owner;
-        private readonly CancellationTokenSource _cts;
-        private ITimer? _watch;
-
-        public Run(ActionRunner<TDesired, TObserved> owner, string name, TimeSpan timeout, TaskCompletionSource done, long startedAt)
-        {
-            _owner = owner;
-            Name = name;
-            Timeout = timeout;
-            Done = done;
-            StartedAt = startedAt;
-            _cts = new CancellationTokenSource();
-        }
-
-        public string Name { get; }
-
-        public TimeSpan Timeout { get; }
-
-        public TaskCompletionSource Done { get; }
-
-        public long StartedAt { get; }
-
-        public CancellationToken Token => _cts.Token;
-
-        public int Stage { get; set; }
-
-        public bool Cancelled { get; set; }
-
-        public bool Finished { get; set; }
-
-        public Activity? Span { get; set; }
-
-        public void Arm() =>
-            _watch = _owner._time.CreateTimer(static s => { var r = (Run)s!; r._owner.OnWatch(r); }, this, Timeout, System.Threading.Timeout.InfiniteTimeSpan);
-
-        public void Rearm() => _watch?.Change(Timeout, System.Threading.Timeout.InfiniteTimeSpan);
-
-        public void Cancel()
-        {
-            try
-            {
-                _cts.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already finished.
-            }
-        }
-
-        public void Dispose()
-        {
-            _watch?.Dispose();
-            _cts.Dispose();
-        }
+        public readonly int Generation = generation;
+        public readonly string Name = name;
+        public readonly TimeSpan Timeout = timeout;
+        public readonly long TimeoutTicks = timeoutTicks;
+        public readonly long StartedAt = startedAt;
+        public readonly CancellationTokenSource Source = source;
+        public int Stage;
+        public bool Cancelled;
+        public Activity? Span;
     }
 
     /// <summary>A failed action is an expected outcome: Warning with the exception's type and message, the stack trace at Debug.</summary>

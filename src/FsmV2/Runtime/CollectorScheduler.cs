@@ -231,9 +231,12 @@ internal sealed class CollectorScheduler : IDisposable
         while (true)
         {
             Batch batch = _spare.TryDequeue(out Batch? spare) ? spare : new Batch(this);
-            while (batch.Count < BatchSize && TryTake(now, out Entry entry))
+            lock (_lock) // one acquisition per batch, not per entry: the batches running meanwhile re-arm under it
             {
-                batch.Add(entry);
+                while (batch.Count < BatchSize && TryTakeLocked(now, out Entry entry))
+                {
+                    batch.Add(entry);
+                }
             }
 
             if (batch.Count == 0)
@@ -250,23 +253,29 @@ internal sealed class CollectorScheduler : IDisposable
     {
         lock (_lock)
         {
-            bool interval = _intervals.TryPeek(out Entry nextInterval) && nextInterval.At <= now;
-            bool timeout = _timeouts.TryPeek(out Entry nextTimeout) && nextTimeout.At <= now;
-            if (interval && (!timeout || nextInterval.At <= nextTimeout.At))
-            {
-                entry = _intervals.Dequeue();
-                return true;
-            }
-
-            if (timeout)
-            {
-                entry = _timeouts.Dequeue();
-                return true;
-            }
-
-            entry = default;
-            return false;
+            return TryTakeLocked(now, out entry);
         }
+    }
+
+    // Under _lock: the earlier due head of the two queues, if it is due at now.
+    private bool TryTakeLocked(long now, out Entry entry)
+    {
+        bool interval = _intervals.TryPeek(out Entry nextInterval) && nextInterval.At <= now;
+        bool timeout = _timeouts.TryPeek(out Entry nextTimeout) && nextTimeout.At <= now;
+        if (interval && (!timeout || nextInterval.At <= nextTimeout.At))
+        {
+            entry = _intervals.Dequeue();
+            return true;
+        }
+
+        if (timeout)
+        {
+            entry = _timeouts.Dequeue();
+            return true;
+        }
+
+        entry = default;
+        return false;
     }
 
     private readonly record struct Entry(IScheduledCollector Collector, long At, int Generation, bool IsTimeout);

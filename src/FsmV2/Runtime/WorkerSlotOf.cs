@@ -566,6 +566,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
+        _actions?.Dispose();
         Dispose();
         _decisions?.Retire(this);
     }
