@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using FsmV2.Orleans.Tests.Workers;
+using Orleans.TestingHost;
+
+namespace FsmV2.Orleans.Tests;
+
+/// <summary>Three silos, many workers, one silo killed: every worker resumes on the others.</summary>
+public sealed class FailoverTests
+{
+    private const int Workers = 100;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task Killed_silos_workers_resume_on_the_others_in_their_persisted_state_with_their_restart_counts()
+    {
+        await using TestCluster cluster = await Cluster.StartAsync();
+        IGrainFactory grains = cluster.GrainFactory;
+        string[] ids = [.. Enumerable.Range(0, Workers).Select(i => $"failover-{i}")];
+        await Task.WhenAll(ids.Select(id => grains.AddWorkerAsync(id, "ProbeWorker", new ProbeSpec(id))));
+        await Probe.WaitUntilAsync(() => ids.All(id => Probe.Starts.GetValueOrDefault(id) == 1), Bound, "every worker to start");
+
+        // one restart each: the count every worker must carry over to its next activation (the same instance
+        // restarts in Idle and sees it has started: no second Start)
+        await Task.WhenAll(ids.Select(id => grains.GetWorker(id).RestartAsync("test")));
+        for (int round = 0; round < 2; round++)
+        {
+            Probe.Arm(); // two rounds of beats: the second was decided after the restart was taken up
+            await Probe.WaitUntilAsync(() => ids.All(Probe.BeatSinceArm.ContainsKey), Bound, "every worker to beat after its restart");
+        }
+
+        WorkerGrainStatus[] before = await StatusAsync(grains, ids);
+        Assert.All(before, s => Assert.Equal(("Working", 1), (s.State, s.RestartCount)));
+
+        SiloHandle victim = cluster.SecondarySilos[0];
+        string[] lost = [.. before.Where(s => s.Silo == victim.SiloAddress.ToString() || s.Silo.Contains(victim.SiloAddress.ToParsableString(), StringComparison.Ordinal)).Select(s => s.Id)];
+        TestContext.Current.TestOutputHelper?.WriteLine($"silos before: {Distribution(before)}; {lost.Length} on the victim {victim.SiloAddress}");
+        Assert.NotEmpty(lost);
+
+        Probe.Arm();
+        var clock = Stopwatch.StartNew();
+        await cluster.KillSiloAsync(victim);
+        await Probe.WaitUntilAsync(() => ids.All(Probe.BeatSinceArm.ContainsKey), Bound, "every worker to beat again after the kill");
+        clock.Stop();
+
+        WorkerGrainStatus[] after = await StatusAsync(grains, ids);
+        TestContext.Current.TestOutputHelper?.WriteLine($"every worker active again {clock.ElapsedMilliseconds} ms after the kill; silos after: {Distribution(after)}; {Probe.Actions} actions in all");
+        Assert.All(after, s =>
+        {
+            Assert.DoesNotContain(victim.SiloAddress.ToParsableString(), s.Silo, StringComparison.Ordinal);
+            Assert.Equal(("Working", 1), (s.State, s.RestartCount));
+        });
+        // resumed in Working: no worker ran Start again (a new instance in Idle would have: it has not started)
+        Assert.All(ids, id => Assert.Equal(1, Probe.Starts[id]));
+        Assert.Equal(0, Probe.Overlaps);
+    }
+
+    private static async Task<WorkerGrainStatus[]> StatusAsync(IGrainFactory grains, string[] ids) =>
+        [.. (await Task.WhenAll(ids.Select(id => Cluster.RetryAsync(() => grains.GetWorker(id).GetStatusAsync())))).Select(s => Assert.Single(s))];
+
+    private static string Distribution(IEnumerable<WorkerGrainStatus> all) =>
+        string.Join(", ", all.GroupBy(s => s.Silo).Select(g => $"{g.Key}: {g.Count()}"));
+}
