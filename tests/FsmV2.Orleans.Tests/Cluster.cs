@@ -14,18 +14,22 @@ internal static class Cluster
         return cluster;
     }
 
-    /// <summary>A call right after a silo was killed can fail once (its gateway, its grains): tried again, up to 5 times.</summary>
+    /// <summary>
+    /// Calls right after a silo was killed fail until the client stops routing to it: tried again (after a yield, no
+    /// wait) until one succeeds, failing after 30 s instead of hanging.
+    /// </summary>
     public static async Task<T> RetryAsync<T>(Func<Task<T>> call)
     {
-        for (int attempt = 1; ; attempt++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
             try
             {
                 return await call();
             }
-            catch (Exception) when (attempt < 5)
+            catch (OrleansException) when (clock.Elapsed < TimeSpan.FromSeconds(30))
             {
-                // tried again at once: Orleans itself waits for the call's response timeout
+                await Task.Yield();
             }
         }
     }

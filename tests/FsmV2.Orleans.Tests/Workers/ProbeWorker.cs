@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FsmV2;
+using Orleans.Runtime;
 
 namespace FsmV2.Orleans.Tests.Workers;
 
@@ -14,8 +15,9 @@ public sealed record ProbeStatus(int Beats);
 /// of one id that overlapped (across every silo of the in-process cluster: statics are shared).
 /// </summary>
 [Worker]
-public sealed partial class ProbeWorker : IWorker<ProbeSpec, ProbeStatus>
+public sealed partial class ProbeWorker(ILocalSiloDetails silo) : IWorker<ProbeSpec, ProbeStatus>
 {
+    private readonly string _silo = silo.SiloAddress.ToString(); // created through the silo's services
     private int _beats;
 
     public ValueTask<ProbeStatus> CollectAsync(ProbeSpec desired, CancellationToken ct) => ValueTask.FromResult(new ProbeStatus(Volatile.Read(ref _beats)));
@@ -35,14 +37,14 @@ public sealed partial class ProbeWorker : IWorker<ProbeSpec, ProbeStatus>
          : Do(Act.Beat, "beating");
 
     [Action(TimeoutMs = 5_000)]
-    Task Start(ProbeSpec spec, CancellationToken ct) => Probe.RunAsync(spec.Id, () =>
+    Task Start(ProbeSpec spec, CancellationToken ct) => Probe.RunAsync(spec.Id, _silo, () =>
     {
         Interlocked.Increment(ref _beats);
         return true;
     });
 
     [Action(TimeoutMs = 5_000)]
-    Task Beat(ProbeSpec spec, CancellationToken ct) => Probe.RunAsync(spec.Id, () =>
+    Task Beat(ProbeSpec spec, CancellationToken ct) => Probe.RunAsync(spec.Id, _silo, () =>
     {
         Interlocked.Increment(ref _beats);
         return false;
@@ -59,8 +61,13 @@ public static class Probe
     /// <summary>How many Start actions ran per worker id.</summary>
     public static ConcurrentDictionary<string, int> Starts { get; } = new();
 
-    /// <summary>The ids whose Beat ran since the last <see cref="Arm"/>.</summary>
-    public static ConcurrentDictionary<string, bool> BeatSinceArm { get; } = new();
+    /// <summary>The ids whose Beat ran since the last <see cref="Arm"/>, with the silo of the last one.</summary>
+    public static ConcurrentDictionary<string, string> BeatSinceArm { get; } = new();
+
+    /// <summary>Beats run on a silo after it was marked dead with <see cref="Arm"/>.</summary>
+    public static int BeatsOnDeadSilo;
+
+    private static string? _deadSilo;
 
     /// <summary>Times two actions of one worker id ran at once.</summary>
     public static int Overlaps;
@@ -68,9 +75,13 @@ public static class Probe
     /// <summary>Actions run in all.</summary>
     public static long Actions;
 
-    public static void Arm() => BeatSinceArm.Clear();
+    public static void Arm(string? deadSilo = null)
+    {
+        Volatile.Write(ref _deadSilo, deadSilo);
+        BeatSinceArm.Clear();
+    }
 
-    internal static async Task RunAsync(string id, Func<bool> body)
+    internal static async Task RunAsync(string id, string silo, Func<bool> body)
     {
         if (InFlight.AddOrUpdate(id, 1, static (_, n) => n + 1) > 1)
         {
@@ -84,9 +95,13 @@ public static class Probe
             {
                 Starts.AddOrUpdate(id, 1, static (_, n) => n + 1);
             }
+            else if (silo == Volatile.Read(ref _deadSilo))
+            {
+                Interlocked.Increment(ref BeatsOnDeadSilo);
+            }
             else
             {
-                BeatSinceArm[id] = true;
+                BeatSinceArm[id] = silo;
             }
 
             Interlocked.Increment(ref Actions);
