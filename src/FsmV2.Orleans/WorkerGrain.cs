@@ -65,7 +65,11 @@ internal sealed class WorkerGrain : Grain, IWorkerGrain
     {
         _timer?.Dispose();
         _store.OnShutdown();
-        await PersistAsync().ConfigureAwait(true);
+        if (state.State.WorkerType is not null)
+        {
+            await PersistAsync().ConfigureAwait(true); // as it is now: the next activation resumes here, not in the wind-down
+        }
+
         await _supervisor.DisposeAsync().ConfigureAwait(true);
     }
 

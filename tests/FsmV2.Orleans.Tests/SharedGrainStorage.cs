@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -9,9 +11,10 @@ namespace FsmV2.Orleans.Tests;
 
 /// <summary>
 /// Grain storage that outlives a silo, as a database would: one dictionary for every silo of the in-process
-/// cluster, each state kept as bytes (Orleans' serializer), so a killed silo's objects are never shared.
+/// cluster, each state kept as bytes (Orleans' serializer), so a killed silo's objects are never shared. Keys start
+/// with the cluster's id: clusters of tests running at once do not see each other's rows.
 /// </summary>
-internal sealed class SharedGrainStorage(Serializer serializer) : IGrainStorage
+internal sealed class SharedGrainStorage(Serializer serializer, string clusterId) : IGrainStorage
 {
     public static ConcurrentDictionary<string, (byte[] State, string ETag)> Rows { get; } = new();
 
@@ -44,7 +47,7 @@ internal sealed class SharedGrainStorage(Serializer serializer) : IGrainStorage
         return Task.CompletedTask;
     }
 
-    private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+    private string Key(string stateName, GrainId grainId) => $"{clusterId}/{stateName}/{grainId}";
 }
 
 /// <summary>Every silo of the test clusters: FsmV2 with the probe worker, fast pacing, the shared storage.</summary>
@@ -59,6 +62,6 @@ public sealed class FsmV2Silo : ISiloConfigurator
             fsm.Supervisor.CollectInterval = TimeSpan.FromMilliseconds(100);
             fsm.KeeperInterval = TimeSpan.FromSeconds(1);
         });
-        siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(FsmV2SiloBuilder.StorageName, static (sp, _) => new SharedGrainStorage(sp.GetRequiredService<Serializer>()));
+        siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(FsmV2SiloBuilder.StorageName, static (sp, _) => new SharedGrainStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId));
     }
 }

@@ -20,7 +20,11 @@ public sealed partial class ProbeWorker(ILocalSiloDetails silo) : IWorker<ProbeS
     private readonly string _silo = silo.SiloAddress.ToString(); // created through the silo's services
     private int _beats;
 
-    public ValueTask<ProbeStatus> CollectAsync(ProbeSpec desired, CancellationToken ct) => ValueTask.FromResult(new ProbeStatus(Volatile.Read(ref _beats)));
+    public ValueTask<ProbeStatus> CollectAsync(ProbeSpec desired, CancellationToken ct)
+    {
+        Probe.Pulse(); // something may have changed: waiters check again
+        return ValueTask.FromResult(new ProbeStatus(Volatile.Read(ref _beats)));
+    }
 
     [State(Initial = true)]
     [TransitionsTo(nameof(Working))]
@@ -141,7 +145,35 @@ public static class Probe
         }
     }
 
-    private static void Pulse()
+    /// <summary>Waits, without polling, until <paramref name="condition"/> holds, checked after every action and collection.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task next;
+            lock (Gate)
+            {
+                next = _changed.Task;
+            }
+
+            if (await condition())
+            {
+                return;
+            }
+
+            try
+            {
+                await next.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for {what}.");
+            }
+        }
+    }
+
+    internal static void Pulse()
     {
         TaskCompletionSource done;
         lock (Gate)
