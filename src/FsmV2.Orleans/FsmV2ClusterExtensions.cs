@@ -27,4 +27,20 @@ public static class FsmV2ClusterExtensions
         ArgumentNullException.ThrowIfNull(grains);
         return grains.GetGrain<IWorkerFleetGrain>(0).GetIdsAsync();
     }
+
+    /// <summary>
+    /// One page of the fleet's status: the root workers ordered by id (ordinal), from <paramref name="skip"/>, at most
+    /// <paramref name="take"/> of them, each followed by its children, each with the silo hosting it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="skip"/> is negative or <paramref name="take"/> is not positive.</exception>
+    public static async Task<IReadOnlyList<WorkerGrainStatus>> GetFleetStatusAsync(this IGrainFactory grains, int skip, int take)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
+        IReadOnlyList<string> ids = await grains.GetWorkerIdsAsync().ConfigureAwait(false);
+        IReadOnlyList<WorkerGrainStatus>[] page = await Task.WhenAll(
+            ids.Order(StringComparer.Ordinal).Skip(skip).Take(take).Select(id => grains.GetWorker(id).GetStatusAsync())).ConfigureAwait(false);
+        return [.. page.SelectMany(static s => s)];
+    }
 }

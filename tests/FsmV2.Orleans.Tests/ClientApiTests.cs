@@ -64,5 +64,22 @@ public sealed class ClientApiTests : IAsyncLifetime
         Assert.DoesNotContain(SharedGrainStorage.Rows.Keys, k => k.EndsWith("/" + id, StringComparison.Ordinal)); // its grain state is cleared
     }
 
+    [Fact]
+    public async Task The_fleet_status_is_paged_by_id_and_names_the_hosting_silo()
+    {
+        string[] ids = ["fleet-c", "fleet-a", "fleet-b"];
+        await Task.WhenAll(ids.Select(id => Grains.AddWorkerAsync(id, "ProbeWorker", new ProbeSpec(id))));
+
+        IReadOnlyList<WorkerGrainStatus> first = await Grains.GetFleetStatusAsync(skip: 0, take: 2);
+        IReadOnlyList<WorkerGrainStatus> second = await Grains.GetFleetStatusAsync(skip: 2, take: 2);
+
+        Assert.Equal(["fleet-a", "fleet-b"], first.Select(s => s.Id));
+        Assert.Equal(["fleet-c"], second.Select(s => s.Id));
+        string[] silos = [.. _cluster.Silos.Select(s => s.SiloAddress.ToString())];
+        Assert.All(first.Concat(second), s => Assert.Contains(s.Silo, silos));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grains.GetFleetStatusAsync(skip: -1, take: 2));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grains.GetFleetStatusAsync(skip: 0, take: 0));
+    }
+
     private static async Task<string?> StateAsync(IWorkerGrain worker) => (await worker.GetStatusAsync()).SingleOrDefault()?.State;
 }
