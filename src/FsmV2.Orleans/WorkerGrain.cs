@@ -70,7 +70,7 @@ internal sealed class WorkerGrain : Grain, IWorkerGrain
             await PersistAsync().ConfigureAwait(true); // as it is now: the next activation resumes here, not in the wind-down
         }
 
-        await _supervisor.DisposeAsync().ConfigureAwait(true);
+        await _supervisor.ShutdownAsync(cancellationToken).ConfigureAwait(true); // the wind-down is not persisted (frozen above)
     }
 
     public async Task AddAsync(string workerType, string specJson)

@@ -10,12 +10,14 @@ public sealed class FailoverTests
     private const int Workers = 1_000;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
 
-    [Fact]
-    public async Task Killed_silos_workers_resume_on_the_others_in_their_persisted_state_with_their_restart_counts()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_lost_silos_workers_resume_on_the_others_in_their_persisted_state_with_their_restart_counts(bool kill)
     {
         await using TestCluster cluster = await Cluster.StartAsync();
         IGrainFactory grains = cluster.GrainFactory;
-        string[] ids = [.. Enumerable.Range(0, Workers).Select(i => $"failover-{i}")];
+        string[] ids = [.. Enumerable.Range(0, Workers).Select(i => $"{(kill ? "kill" : "stop")}-{i}")];
         await Task.WhenAll(ids.Select(id => grains.AddWorkerAsync(id, "ProbeWorker", new ProbeSpec(id))));
         await Probe.WaitUntilAsync(() => ids.All(id => Probe.Starts.GetValueOrDefault(id) == 1), Bound, "every worker to start");
 
@@ -39,12 +41,12 @@ public sealed class FailoverTests
 
         Probe.Arm(deadSilo: dead); // from now on a beat counts only on a live silo
         var clock = Stopwatch.StartNew();
-        await cluster.KillSiloAsync(victim);
+        await (kill ? cluster.KillSiloAsync(victim) : cluster.StopSiloAsync(victim)); // a crash, or a graceful stop
         await Probe.WaitUntilAsync(() => ids.All(Probe.BeatSinceArm.ContainsKey), Bound, "every worker to beat again after the kill");
         clock.Stop();
 
         WorkerGrainStatus[] after = await StatusAsync(grains, ids);
-        TestContext.Current.TestOutputHelper?.WriteLine($"every worker active again {clock.ElapsedMilliseconds} ms after the kill; silos after: {Distribution(after)}; {Probe.Actions} actions in all, {Probe.BeatsOnDeadSilo} beat(s) of the killed silo's activations after the kill");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{(kill ? "kill" : "graceful stop")}: every worker active again {clock.ElapsedMilliseconds} ms after the loss; silos after: {Distribution(after)}; {Probe.Actions} actions in all, {Probe.BeatsOnDeadSilo} beat(s) of the lost silo's activations after the loss");
         Assert.All(after, s =>
         {
             Assert.NotEqual(dead, s.Silo);

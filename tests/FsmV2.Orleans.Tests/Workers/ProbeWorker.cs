@@ -82,6 +82,7 @@ public static class Probe
     public static void Arm(string? deadSilo = null)
     {
         Volatile.Write(ref _deadSilo, deadSilo);
+        Interlocked.Exchange(ref BeatsOnDeadSilo, 0);
         BeatSinceArm.Clear();
     }
 
