@@ -6,7 +6,7 @@
 #
 # The version is 0.1.0-local.<UTC yyyyMMddHHmmss>.<commit>, unique per build, so a NuGet cache that holds an earlier
 # build never answers for this one (FSMV2_VERSION_SUFFIX overrides the suffix, e.g. `ci.<run>` in CI). When the clone
-# has an `origin` remote, it is the packages' repository URL (and SourceLink's); otherwise FsmV2RepositoryUrl of
+# has an `origin` remote with a web address (https, or git@host: made https), it is the packages' repository URL (and SourceLink's); otherwise FsmV2RepositoryUrl of
 # Directory.Build.props. Prints the packages and, last, `version: <version>`.
 set -euo pipefail
 
@@ -22,7 +22,10 @@ props=("-p:VersionSuffix=$suffix")
 if url="$(git -C "$root" remote get-url origin 2> /dev/null)" && [[ -n "$url" ]]; then
   # git@host:owner/repo(.git) and https://host/owner/repo(.git) -> https://host/owner/repo
   url="$(sed -E -e 's#^git@([^:]+):#https://\1/#' -e 's#\.git$##' <<< "$url")"
-  props+=("-p:FsmV2RepositoryUrl=$url")
+  # Only a web address is a repository a package's user can open: a clone of a local folder keeps the default.
+  if [[ "$url" =~ ^https?:// ]]; then
+    props+=("-p:FsmV2RepositoryUrl=$url")
+  fi
 fi
 
 # Every packable project, found by its opt-in (Directory.Build.props makes everything else non-packable).

@@ -151,8 +151,10 @@ public sealed partial class PackageTests(ReadmeInstall install) : IClassFixture<
 
     private static string? OriginUrl()
     {
+        // As build/pack.sh: only an origin with a web address (https, or git@host: made https) is the packages' repository.
         string url = Git("remote", "get-url", "origin", "--all");
-        return url.Length == 0 ? null : Regex.Replace(Regex.Replace(url.Split('\n')[0], "^git@([^:]+):", "https://$1/"), @"\.git$", "");
+        string web = url.Length == 0 ? "" : Regex.Replace(Regex.Replace(url.Split('\n')[0], "^git@([^:]+):", "https://$1/"), @"\.git$", "");
+        return web.StartsWith("https://", StringComparison.Ordinal) || web.StartsWith("http://", StringComparison.Ordinal) ? web : null;
     }
 
     private static string Git(params string[] args)
