@@ -6,10 +6,14 @@ namespace FsmV2.Hosting;
 /// The readiness check: is the tree in service? Reads <see cref="Supervisor.GetStatus()"/>, <see cref="Supervisor.GetCircuits"/>
 /// and <see cref="Supervisor.GetTotals"/> (any thread).
 /// </summary>
-internal sealed class SupervisorReadinessCheck(Supervisor supervisor) : IHealthCheck
+internal sealed class SupervisorReadinessCheck : IHealthCheck
 {
+    private readonly Supervisor _supervisor;
+
+    public SupervisorReadinessCheck(Supervisor supervisor) => _supervisor = supervisor;
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Evaluate(supervisor));
+        Task.FromResult(Evaluate(_supervisor));
 
     internal static HealthCheckResult Evaluate(Supervisor supervisor)
     {
