@@ -1,4 +1,6 @@
 using FsmV2.Orleans.Tests.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace FsmV2.Orleans.Tests;
@@ -80,6 +82,78 @@ public sealed class ClientApiTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grains.GetFleetStatusAsync(skip: -1, take: 2));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grains.GetFleetStatusAsync(skip: 0, take: 0));
     }
+
+    [Fact]
+    public async Task The_operator_calls_reach_a_child_by_id_through_its_roots_grain()
+    {
+        const string id = "farm-1";
+        IWorkerGrain farm = Grains.GetWorker(id);
+        await Grains.AddWorkerAsync(id, "FarmWorker", new FarmSpec(Cells: 2));
+        await Probe.WaitUntilAsync(async () => (await farm.GetStatusAsync()).Count == 3, Bound, "the farm and its two cells");
+        Assert.Equal(["farm-1", "farm-1/cell-1", "farm-1/cell-2"], (await farm.GetStatusAsync()).Select(s => s.Id));
+
+        Assert.True(await farm.IsolateAsync("farm-1/cell-1"));
+        Assert.Equal(("Closed", "Open", "Closed"), Circuits(await farm.GetStatusAsync()));
+        Assert.True(await farm.CloseAsync("farm-1/cell-1"));
+        Assert.Equal(("Closed", "Closed", "Closed"), Circuits(await farm.GetStatusAsync()));
+
+        Assert.True(await farm.RestartAsync("operator: cell 2", "farm-1/cell-2"));
+        await Probe.WaitUntilAsync(async () => (await farm.GetStatusAsync()).Single(s => s.Id == "farm-1/cell-2").RestartCount == 1, Bound, "the child's restart to be counted");
+        IReadOnlyList<WorkerGrainStatus> after = await farm.GetStatusAsync();
+        Assert.Equal((0, 0, 1), (after[0].RestartCount, after[1].RestartCount, after[2].RestartCount)); // only that child
+        Assert.All(after, s => Assert.Equal(after[0].Silo, s.Silo)); // a subtree lives in its root's grain
+
+        Assert.False(await farm.IsolateAsync("farm-1/cell-9"));
+        Assert.False(await farm.CloseAsync("farm-1/cell-9"));
+        Assert.False(await farm.RestartAsync("no such child", "farm-1/cell-9"));
+
+        // the child's restart count is persisted with the root's grain state
+        string key = KeyOf(id);
+        await Probe.WaitUntilAsync(() => Storage.Read<WorkerGrainState>(key).Workers.GetValueOrDefault("farm-1/cell-2")?.RestartCount == 1, Bound, "the child's restart to be persisted");
+    }
+
+    [Fact]
+    public async Task A_write_refused_as_stale_keeps_the_newer_state_and_fences_the_activation_that_tried_it()
+    {
+        const string id = "stale-1";
+        IWorkerGrain worker = Grains.GetWorker(id);
+        await Grains.AddWorkerAsync("stale-pacer", "ProbeWorker", new ProbeSpec("stale-pacer")); // keeps the waits woken
+        await Grains.AddWorkerAsync(id, "ProbeWorker", new ProbeSpec(id));
+        await Probe.WaitUntilAsync(async () => await StateAsync(worker) == "Working", Bound, "the worker to start");
+        string key = KeyOf(id);
+
+        // Another activation of the same grain (a zombie's, or the one after it) writes a newer state: 7 restarts.
+        WorkerGrainState newer = Storage.Read<WorkerGrainState>(key);
+        newer.Workers[id] = newer.Workers[id] with { RestartCount = 7 };
+        Storage.WriteAsAnotherActivation(key, newer);
+        int refusedBefore = SharedGrainStorage.Refused;
+
+        Assert.True(await worker.RestartAsync("stale test")); // this activation's next write (restart count 1) is refused
+        await Probe.WaitUntilAsync(() => CapturedLog.Lines.Any(l => IsFence(l, id)), Bound, "the fence to be logged");
+
+        // The next call activates the grain again from the newer state, which was not written over.
+        await Probe.WaitUntilAsync(async () => (await worker.GetStatusAsync()) is [{ RestartCount: 7, State: "Working" }], Bound, "the grain to resume from the newer state");
+        Assert.Equal(7, Storage.Read<WorkerGrainState>(key).Workers[id].RestartCount);
+        Assert.Equal(1, SharedGrainStorage.Refused - refusedBefore); // refused once: the fenced activation wrote no more
+        Assert.Single(CapturedLog.Lines, l => IsFence(l, id));
+
+        // the silo did not crash: the other worker runs on, and the resumed one works
+        long beats = Probe.Beats.GetValueOrDefault(id), pacer = Probe.Beats.GetValueOrDefault("stale-pacer");
+        await Probe.WaitUntilAsync(() => Probe.Beats.GetValueOrDefault(id) > beats + 1 && Probe.Beats.GetValueOrDefault("stale-pacer") > pacer + 1, Bound, "both workers to beat");
+        Assert.Equal(3, _cluster.Silos.Count);
+        Assert.Equal(0, Probe.Overlaps);
+    }
+
+    private SharedGrainStorage Storage =>
+        (SharedGrainStorage)((InProcessSiloHandle)_cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(FsmV2SiloBuilder.StorageName);
+
+    private static bool IsFence((int EventId, string Message) line, string id) =>
+        line.EventId == 95 && line.Message.StartsWith($"Worker grain {id} on ", StringComparison.Ordinal);
+
+    private static string KeyOf(string id) =>
+        SharedGrainStorage.Rows.Keys.Single(k => k.Contains("/worker/", StringComparison.Ordinal) && k.EndsWith("/" + id, StringComparison.Ordinal));
+
+    private static (string, string, string) Circuits(IReadOnlyList<WorkerGrainStatus> s) => (s[0].Circuit, s[1].Circuit, s[2].Circuit);
 
     private static async Task<string?> StateAsync(IWorkerGrain worker) => (await worker.GetStatusAsync()).SingleOrDefault()?.State;
 }

@@ -65,6 +65,12 @@ public static class Probe
     /// <summary>How many Start actions ran per worker id.</summary>
     public static ConcurrentDictionary<string, int> Starts { get; } = new();
 
+    /// <summary>How many Beat actions ran per worker id.</summary>
+    public static ConcurrentDictionary<string, long> Beats { get; } = new();
+
+    /// <summary>The silo whose services created the worker that ran each id's Start action (the last one).</summary>
+    public static ConcurrentDictionary<string, string> StartedOn { get; } = new();
+
     /// <summary>The ids whose Beat ran since the last <see cref="Arm"/>, with the silo of the last one.</summary>
     public static ConcurrentDictionary<string, string> BeatSinceArm { get; } = new();
 
@@ -99,14 +105,19 @@ public static class Probe
             if (body())
             {
                 Starts.AddOrUpdate(id, 1, static (_, n) => n + 1);
-            }
-            else if (silo == Volatile.Read(ref _deadSilo))
-            {
-                Interlocked.Increment(ref BeatsOnDeadSilo);
+                StartedOn[id] = silo;
             }
             else
             {
-                BeatSinceArm[id] = silo;
+                Beats.AddOrUpdate(id, 1, static (_, n) => n + 1);
+                if (silo == Volatile.Read(ref _deadSilo))
+                {
+                    Interlocked.Increment(ref BeatsOnDeadSilo);
+                }
+                else
+                {
+                    BeatSinceArm[id] = silo;
+                }
             }
 
             Interlocked.Increment(ref Actions);
