@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using FsmV2.Orleans.Tests.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Metadata;
+using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Diagnostics;
 using Orleans.TestingHost;
@@ -47,6 +50,18 @@ public sealed class PlacementTests
         int[] newShares = [.. cluster.Silos.Select(s => placedAfter.Values.Count(v => v == s.SiloAddress.ToString()))];
         Log($"{Second} workers added after a 4th silo joined: {string.Join(" / ", newShares)} (the new silo last: {onNew}; fair share {Second / 4}, bound ≥ {Lower(Second, 4)})");
         Assert.InRange(onNew, Lower(Second, 4), Second);
+    }
+
+    [Fact]
+    public async Task Worker_grains_are_placed_by_activation_count_where_Orleans_would_place_by_resources()
+    {
+        await using TestCluster cluster = await Cluster.StartAsync();
+        IServiceProvider silo = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services;
+        GrainType type = silo.GetRequiredService<GrainTypeResolver>().GetGrainType(typeof(WorkerGrain));
+        GrainProperties properties = silo.GetRequiredService<IClusterManifestProvider>().LocalGrainManifest.Grains[type];
+
+        Assert.Equal(nameof(ActivationCountBasedPlacement), properties.Properties[WellKnownGrainTypeProperties.PlacementStrategy]);
+        Assert.IsType<ResourceOptimizedPlacement>(silo.GetRequiredService<PlacementStrategy>()); // Orleans 10's default, for grains without an attribute
     }
 
     /// <summary>Mean − 5σ of a Binomial(n, 1/k) share.</summary>
