@@ -11,10 +11,10 @@ namespace FsmV2.Orleans;
 /// Orleans' single activation per key means no worker is active twice; a new activation resumes from the state and
 /// claims it (one write, which moves its etag on), so the storage refuses a write of an older activation still running
 /// (a zombie on a silo declared dead): refused once, that activation is fenced — it stops ticking, writes no more and
-/// deactivates. Placed by activation count (ADR 0022): each silo's share of worker grains is balanced, and a new
-/// silo takes new workers until it has caught up.
+/// deactivates. Placed at random among the compatible silos (ADR 0022): no statistics to wait for or herd on, each silo
+/// takes its share of new workers, a silo that joins included.
 /// </summary>
-[ActivationCountBasedPlacement]
+[RandomPlacement]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The supervisor is disposed in OnDeactivateAsync, the end of a grain activation.")]
 internal sealed class WorkerGrain : Grain, IWorkerGrain
 {

@@ -14,8 +14,7 @@ namespace FsmV2.Orleans.Tests;
 /// silo the cluster's own catalog reports for each grain.
 /// </summary>
 /// <remarks>
-/// The bounds are those of a uniform random placement, which any placement that balances does at least as well as:
-/// each of k silos gets a Binomial(n, 1/k) share of n workers, and a share outside its mean ± 5 standard deviations
+/// Worker grains are placed at random (ADR 0022), so the bounds are those of a uniform random placement: each of k silos gets a Binomial(n, 1/k) share of n workers, and a share outside its mean ± 5 standard deviations
 /// happens with a probability below 6·10⁻⁷ per silo. For 900 workers on 3 silos that is 300 ± 71 (229–371); for 400
 /// workers added once a 4th silo is up, its fair share is 100 and the bound 100 − 43 = 57.
 /// </remarks>
@@ -39,6 +38,9 @@ public sealed class PlacementTests
         Log($"{First} workers on 3 silos: {string.Join(" / ", shares)} (bound {Lower(First, 3)}–{Upper(First, 3)})");
         Assert.All(shares, n => Assert.InRange(n, Lower(First, 3), Upper(First, 3)));
 
+        // for comparison, in the same cluster and run: as many grains of each statistics-driven placement, added at once
+        Log($"for comparison, {First} grains each on the same 3 silos: Orleans' default (resource-optimized) {await SpreadAsync<IResourcePlacedGrain>(cluster, "ro")}, activation-count {await SpreadAsync<ICountPlacedGrain>(cluster, "ac")}");
+
         SiloHandle added = await cluster.StartAdditionalSiloAsync();
         SiloAddress[] old = [.. cluster.Silos.Where(s => s != added).Select(s => s.SiloAddress)];
         await load.WaitUntilExchangedAsync([.. old, added.SiloAddress], Bound); // every silo places on it from now on
@@ -53,15 +55,24 @@ public sealed class PlacementTests
     }
 
     [Fact]
-    public async Task Worker_grains_are_placed_by_activation_count_where_Orleans_would_place_by_resources()
+    public async Task Worker_grains_are_placed_at_random_where_Orleans_would_place_by_resources()
     {
         await using TestCluster cluster = await Cluster.StartAsync();
         IServiceProvider silo = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services;
         GrainType type = silo.GetRequiredService<GrainTypeResolver>().GetGrainType(typeof(WorkerGrain));
         GrainProperties properties = silo.GetRequiredService<IClusterManifestProvider>().LocalGrainManifest.Grains[type];
 
-        Assert.Equal(nameof(ActivationCountBasedPlacement), properties.Properties[WellKnownGrainTypeProperties.PlacementStrategy]);
+        Assert.Equal(nameof(RandomPlacement), properties.Properties[WellKnownGrainTypeProperties.PlacementStrategy]);
         Assert.IsType<ResourceOptimizedPlacement>(silo.GetRequiredService<PlacementStrategy>()); // Orleans 10's default, for grains without an attribute
+    }
+
+    private static async Task<string> SpreadAsync<TGrain>(TestCluster cluster, string prefix)
+        where TGrain : IPlainGrain
+    {
+        var ids = new HashSet<string>(Enumerable.Range(0, First).Select(i => $"{prefix}-{i}"), StringComparer.Ordinal);
+        await Task.WhenAll(ids.Select(id => cluster.GrainFactory.GetGrain<TGrain>(id).PingAsync()));
+        DetailedGrainStatistic[] all = await cluster.GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: [.. cluster.Silos.Select(s => s.SiloAddress)]);
+        return string.Join(" / ", cluster.Silos.Select(s => all.Count(a => a.SiloAddress.Equals(s.SiloAddress) && ids.Contains(a.GrainId.Key.ToString()!))));
     }
 
     /// <summary>Mean − 5σ of a Binomial(n, 1/k) share.</summary>
@@ -102,9 +113,9 @@ public sealed class PlacementTests
 }
 
 /// <summary>
-/// The load statistics the silos exchange (Orleans' DeploymentLoadPublisher events): a silo's activation-count placement
-/// chooses among the silos whose statistics it holds (exchanged when a silo starts and every second), so right after a
-/// silo starts its placements are not balanced yet (FailoverTests' first adds show it).
+/// The load statistics the silos exchange (Orleans' DeploymentLoadPublisher events). Random placement does not use them,
+/// but a silo is a candidate only once the placing silo's membership lists it as active, which the first exchange with
+/// it also needs: waiting for it is waiting for every silo to be a candidate everywhere.
 /// </summary>
 internal sealed class LoadStatistics : IObserver<DeploymentLoadPublisherEvents.DeploymentLoadPublisherEvent>, IDisposable
 {
@@ -156,4 +167,26 @@ internal sealed class LoadStatistics : IObserver<DeploymentLoadPublisherEvents.D
     }
 
     public void Dispose() => _subscription.Dispose();
+}
+
+/// <summary>Grains that only answer, to compare other placements with in the same run.</summary>
+public interface IPlainGrain : IGrainWithStringKey
+{
+    Task PingAsync();
+}
+
+public interface IResourcePlacedGrain : IPlainGrain;
+
+public interface ICountPlacedGrain : IPlainGrain;
+
+/// <summary>Orleans' default placement (no attribute): resource-optimized in Orleans 10.</summary>
+internal sealed class ResourcePlacedGrain : Grain, IResourcePlacedGrain
+{
+    public Task PingAsync() => Task.CompletedTask;
+}
+
+[ActivationCountBasedPlacement]
+internal sealed class CountPlacedGrain : Grain, ICountPlacedGrain
+{
+    public Task PingAsync() => Task.CompletedTask;
 }
