@@ -126,16 +126,22 @@ public sealed class ClientApiTests : IAsyncLifetime
         WorkerGrainState newer = Storage.Read<WorkerGrainState>(key);
         newer.Workers[id] = newer.Workers[id] with { RestartCount = 7 };
         Storage.WriteAsAnotherActivation(key, newer);
-        int refusedBefore = SharedGrainStorage.Refused;
+
+        // And between the next activation's read and its claim, another writes once more (9): that activation reads
+        // again and resumes from the newest state.
+        WorkerGrainState newest = Storage.Read<WorkerGrainState>(key);
+        newest.Workers[id] = newest.Workers[id] with { RestartCount = 9 };
+        SharedGrainStorage.InterposeBeforeNextWrite(key, newest);
 
         Assert.True(await worker.RestartAsync("stale test")); // this activation's next write (restart count 1) is refused
         await Probe.WaitUntilAsync(() => CapturedLog.Lines.Any(l => IsFence(l, id)), Bound, "the fence to be logged");
 
-        // The next call activates the grain again from the newer state, which was not written over.
-        await Probe.WaitUntilAsync(async () => (await worker.GetStatusAsync()) is [{ RestartCount: 7, State: "Working" }], Bound, "the grain to resume from the newer state");
-        Assert.Equal(7, Storage.Read<WorkerGrainState>(key).Workers[id].RestartCount);
-        Assert.Equal(1, SharedGrainStorage.Refused - refusedBefore); // refused once: the fenced activation wrote no more
+        // The next call activates the grain again from the newest state: the fenced activation's 1 was never written.
+        await Probe.WaitUntilAsync(async () => (await worker.GetStatusAsync()) is [{ RestartCount: 9, State: "Working" }], Bound, "the grain to resume from the newest state");
+        Assert.Equal(9, Storage.Read<WorkerGrainState>(key).Workers[id].RestartCount);
+        Assert.Equal(2, SharedGrainStorage.Refused[key]); // the fenced activation's write, once, and the first claim
         Assert.Single(CapturedLog.Lines, l => IsFence(l, id));
+        Assert.Single(CapturedLog.Lines, l => l.EventId == 96 && l.Message.StartsWith($"Worker grain {id} on ", StringComparison.Ordinal));
 
         // the silo did not crash: the other worker runs on, and the resumed one works
         long beats = Probe.Beats.GetValueOrDefault(id), pacer = Probe.Beats.GetValueOrDefault("stale-pacer");

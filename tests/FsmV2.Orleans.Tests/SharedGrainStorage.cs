@@ -23,8 +23,8 @@ internal sealed class SharedGrainStorage(Serializer serializer, string clusterId
 
     public static ConcurrentDictionary<string, (byte[] State, string ETag)> Rows { get; } = new();
 
-    /// <summary>Writes refused as stale, in all.</summary>
-    public static int Refused;
+    /// <summary>Writes and clears refused as stale, by key.</summary>
+    public static ConcurrentDictionary<string, int> Refused { get; } = new();
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -44,6 +44,11 @@ internal sealed class SharedGrainStorage(Serializer serializer, string clusterId
         string etag = Guid.NewGuid().ToString("N");
         lock (Gate)
         {
+            if (Rows.TryGetValue(key, out (byte[] State, string ETag) stored) && stored.ETag == grainState.ETag && Interposed.TryRemove(key, out object? other))
+            {
+                Rows[key] = (serializer.SerializeToArray((T)other), Guid.NewGuid().ToString("N")); // another activation was first
+            }
+
             Check(key, grainState.ETag, "write");
             Rows[key] = (serializer.SerializeToArray(grainState.State), etag);
         }
@@ -76,6 +81,14 @@ internal sealed class SharedGrainStorage(Serializer serializer, string clusterId
         }
     }
 
+    /// <summary>
+    /// As another activation would between this one's read and its next write: <paramref name="state"/> is written under
+    /// <paramref name="key"/> just before the next write to it that would have been accepted, which is then refused.
+    /// </summary>
+    public static void InterposeBeforeNextWrite(string key, object state) => Interposed[key] = state;
+
+    private static readonly ConcurrentDictionary<string, object> Interposed = new();
+
     /// <summary>The stored state under <paramref name="key"/>.</summary>
     public T Read<T>(string key) => serializer.Deserialize<T>(Rows[key].State)!;
 
@@ -85,7 +98,7 @@ internal sealed class SharedGrainStorage(Serializer serializer, string clusterId
         string? stored = Rows.TryGetValue(key, out (byte[] State, string ETag) row) ? row.ETag : null;
         if (stored != etag)
         {
-            Interlocked.Increment(ref Refused);
+            Refused.AddOrUpdate(key, 1, static (_, n) => n + 1);
             throw new InconsistentStateException($"SharedGrainStorage: {what} of {key} refused: stored etag {stored ?? "(none)"}, the grain's {etag ?? "(none)"}", stored, etag);
         }
     }
