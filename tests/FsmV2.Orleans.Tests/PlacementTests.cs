@@ -86,7 +86,7 @@ public sealed class PlacementTests
     private static async Task<string[]> AddAsync(IGrainFactory grains, string prefix, int count)
     {
         string[] ids = [.. Enumerable.Range(0, count).Select(i => $"{prefix}-{i}")];
-        await Task.WhenAll(ids.Select(id => grains.AddWorkerAsync(id, "ProbeWorker", new ProbeSpec(id))));
+        await Task.WhenAll(ids.Select(id => grains.AddWorkerAsync(id, "ProbeWorker", new ProbeSpec(id, Beat: false)))); // started, then quiet
         await Probe.WaitUntilAsync(() => ids.All(id => Probe.Starts.ContainsKey(id)), Bound, $"every {prefix} worker to start");
         return ids;
     }

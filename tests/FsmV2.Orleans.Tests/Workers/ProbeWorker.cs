@@ -5,12 +5,12 @@ using Orleans.Runtime;
 namespace FsmV2.Orleans.Tests.Workers;
 
 /// <summary>The spec carries the worker's id so its actions can report by id.</summary>
-public sealed record ProbeSpec(string Id, bool Run = true);
+public sealed record ProbeSpec(string Id, bool Run = true, bool Beat = true);
 
 public sealed record ProbeStatus(int Beats);
 
 /// <summary>
-/// Idle → (Start) → Working; in Working it beats (an action) after every observation, for ever. Its actions report to
+/// Idle → (Start) → Working; in Working it beats (an action) after every observation, for ever (unless its spec says not to). Its actions report to
 /// <see cref="Probe"/>: how often each id started, which ids beat since <see cref="Probe.Arm"/>, and any two actions
 /// of one id that overlapped (across every silo of the in-process cluster: statics are shared).
 /// </summary>
@@ -38,6 +38,7 @@ public sealed partial class ProbeWorker(ILocalSiloDetails silo) : IWorker<ProbeS
     [TransitionsTo(nameof(Idle))]
     static Next Working(in Snapshot<ProbeSpec, ProbeStatus> s)
         => s.ShutdownRequested || !s.Desired.Run ? Goto(State.Idle, "stop requested")
+         : !s.Desired.Beat ? Stay("started; not beating")
          : Do(Act.Beat, "beating");
 
     [Action(TimeoutMs = 5_000)]
