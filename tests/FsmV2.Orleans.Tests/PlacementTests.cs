@@ -16,7 +16,7 @@ namespace FsmV2.Orleans.Tests;
 /// <remarks>
 /// Worker grains are placed at random (ADR 0022), so the bounds are those of a uniform random placement: each of k silos gets a Binomial(n, 1/k) share of n workers, and a share outside its mean ± 5 standard deviations
 /// happens with a probability below 6·10⁻⁷ per silo. For 900 workers on 3 silos that is 300 ± 71 (229–371); for 400
-/// workers added once a 4th silo is up, its fair share is 100 and the bound 100 − 43 = 57.
+/// workers added once a 4th silo is up, its fair share is 100 and the bound 100 − 43.3, rounded down: 56.
 /// </remarks>
 public sealed class PlacementTests
 {
