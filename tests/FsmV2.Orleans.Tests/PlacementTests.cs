@@ -25,12 +25,20 @@ public sealed class PlacementTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
 
     [Fact]
-    public async Task Workers_spread_over_the_silos_a_new_silo_takes_new_workers_and_the_status_names_the_real_silo()
+    public async Task Workers_are_placed_at_random_spread_over_the_silos_a_new_silo_takes_new_workers_and_the_status_names_the_real_silo()
     {
         using var load = new LoadStatistics();
         await using TestCluster cluster = await Cluster.StartAsync();
         IGrainFactory grains = cluster.GrainFactory;
         await load.WaitUntilExchangedAsync([.. cluster.Silos.Select(s => s.SiloAddress)], Bound); // see LoadStatistics
+
+        // the worker grain's placement is random, where Orleans 10 would place by resources (its default)
+        IServiceProvider silo = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services;
+        GrainType type = silo.GetRequiredService<GrainTypeResolver>().GetGrainType(typeof(WorkerGrain));
+        GrainProperties properties = silo.GetRequiredService<IClusterManifestProvider>().LocalGrainManifest.Grains[type];
+        Assert.Equal(nameof(RandomPlacement), properties.Properties[WellKnownGrainTypeProperties.PlacementStrategy]);
+        Assert.IsType<ResourceOptimizedPlacement>(silo.GetRequiredService<PlacementStrategy>());
+
         string[] first = await AddAsync(grains, "spread", First);
 
         Dictionary<string, string> placed = await PlacedAsync(cluster, grains, first);
@@ -52,18 +60,6 @@ public sealed class PlacementTests
         int[] newShares = [.. cluster.Silos.Select(s => placedAfter.Values.Count(v => v == s.SiloAddress.ToString()))];
         Log($"{Second} workers added after a 4th silo joined: {string.Join(" / ", newShares)} (the new silo last: {onNew}; fair share {Second / 4}, bound ≥ {Lower(Second, 4)})");
         Assert.InRange(onNew, Lower(Second, 4), Second);
-    }
-
-    [Fact]
-    public async Task Worker_grains_are_placed_at_random_where_Orleans_would_place_by_resources()
-    {
-        await using TestCluster cluster = await Cluster.StartAsync();
-        IServiceProvider silo = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services;
-        GrainType type = silo.GetRequiredService<GrainTypeResolver>().GetGrainType(typeof(WorkerGrain));
-        GrainProperties properties = silo.GetRequiredService<IClusterManifestProvider>().LocalGrainManifest.Grains[type];
-
-        Assert.Equal(nameof(RandomPlacement), properties.Properties[WellKnownGrainTypeProperties.PlacementStrategy]);
-        Assert.IsType<ResourceOptimizedPlacement>(silo.GetRequiredService<PlacementStrategy>()); // Orleans 10's default, for grains without an attribute
     }
 
     private static async Task<string> SpreadAsync<TGrain>(TestCluster cluster, string prefix)
