@@ -15,7 +15,7 @@ namespace FsmV2;
 /// outlives its timeout is recorded as timed out and cancelled, and no new call starts until it returns (a late
 /// answer is still accepted as an observation). A call that completes synchronously allocates nothing here: the
 /// cancellation source is rented from the supervisor's <see cref="CollectorScheduler"/> for the call and returned after it
-/// unless it was cancelled (only the store's new observation is allocated), so an idle collector holds none.
+/// unless it was cancelled, and the record refreshes its observation in place, so an idle collector holds none.
 /// <para>It is the base of the worker's slot rather than an object of its own (the slot is its only user), which saves
 /// an object header and three references per worker (ADR 0016).</para>
 /// </remarks>
@@ -297,9 +297,8 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
 
     private void Fail(Exception error)
     {
-        _record.WriteFailure(error);
+        int failures = _record.WriteFailure(error);
         _context.Metrics.CollectorError(_record.Identity.WorkerType);
-        int failures = _record.Observation.ConsecutiveFailures;
         if (failures == 1 || failures % 10 == 0)
         {
             Log.CollectFailed(_context.Logger, error, _record.Identity.Id, _record.Identity.WorkerType, failures);
