@@ -99,7 +99,7 @@ public sealed class ScaleTests
 public sealed class CollectorSchedulerTests
 {
     [Fact]
-    public async Task Every_collector_is_collected_once_per_interval_on_one_timer_and_a_synchronous_collection_allocates_only_its_observation()
+    public async Task Every_collector_is_collected_once_per_interval_on_one_timer_and_a_synchronous_collection_allocates_nothing()
     {
         FakeTimeProvider time = TestClock.Clock();
         await using var supervisor = new Supervisor(Harness.DefaultOptions, time); // no logger: no log scope per call
@@ -117,12 +117,40 @@ public sealed class CollectorSchedulerTests
             time.Advance(Harness.DefaultOptions.CollectInterval);
         }
 
-        double perCollection = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (10.0 * Workers);
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         long[] after = [.. supervisor.Store.Records.Select(r => r.ObservationVersion)];
 
         Assert.All(after.Zip(before), p => Assert.Equal(11, p.First - p.Second)); // each exactly once per interval
-        Assert.InRange(perCollection, 0, 72); // the new Observation (64 B on x64) and nothing else per collection
+        Assert.Equal(0, allocated); // the record refreshes its observation in place
     }
+
+    [Fact]
+    public async Task A_published_observation_never_changes_and_is_the_same_object_until_the_next_collection()
+    {
+        FakeTimeProvider time = TestClock.Clock();
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time);
+        var worker = new CountingWorker();
+        WorkerHandle<CountSpec, int> handle = supervisor.AddWorker("w", worker, new CountSpec());
+        WorkerRecord<CountSpec, int> record = handle.Record;
+
+        Observation<int> first = record.Observation;
+        DateTimeOffset firstAt = first.CollectedAt;
+        Assert.Same(first, record.Observation); // built once per version
+        Assert.Equal((1, 1L, true), (first.Value, first.Version, first.HasValue));
+
+        time.Advance(Harness.DefaultOptions.CollectInterval);
+        worker.Fail = true;
+        time.Advance(Harness.DefaultOptions.CollectInterval);
+
+        Assert.Equal((1, 1L, firstAt, (Exception?)null), (first.Value, first.Version, first.CollectedAt, first.Error)); // unchanged
+        Observation<int> third = record.Observation;
+        Assert.NotSame(first, third);
+        Assert.Equal((2, 3L, 1), (third.Value, third.Version, third.ConsecutiveFailures)); // the last good value, the failure
+        Assert.IsType<InvalidOperationException>(third.Error);
+        Assert.Equal(3, record.ObservationVersion);
+        Assert.Equal(2, record.ObservedValue);
+    }
+}
 }
 
 /// <summary>Runs alone: the heap is the process's, so no other test may allocate while it is measured.</summary>
@@ -189,5 +217,44 @@ public sealed class WorkerFootprintTests(ITestOutputHelper output)
         GC.KeepAlive(ids);
         GC.KeepAlive(workers);
         return (after - before) / (double)Workers;
+    }
+}
+
+/// <summary>Issue 13 item 5: the action path's bytes, every thread counted (so it runs alone).</summary>
+[Collection(nameof(WorkerFootprintTests))]
+public sealed class ActionPathAllocationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_no_op_action_end_to_end_allocates_at_most_100_bytes_and_a_tick_deciding_it_nothing()
+    {
+        FakeTimeProvider time = TestClock.Clock();
+        var count = new ActionCount();
+        await using var supervisor = new Supervisor(Harness.DefaultOptions, time, logger: null, new ActionPool(8, 1_000));
+        for (int i = 0; i < 100; i++)
+        {
+            supervisor.AddWorker($"a-{i}", new NoOpActionWorker(count), new CountSpec());
+        }
+
+        TickUntil(supervisor, count, 5_000); // warm-up: JIT, every runner and its ring created
+        long start = count.Count;
+        long bytes = GC.GetTotalAllocatedBytes(precise: true);
+        long tickBytes = GC.GetAllocatedBytesForCurrentThread();
+        TickUntil(supervisor, count, start + 50_000);
+        double perAction = (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)(count.Count - start);
+        long ticking = GC.GetAllocatedBytesForCurrentThread() - tickBytes;
+
+        output.WriteLine($"B per action: {perAction:0.0}; on the tick's thread: {ticking} B");
+        Assert.InRange(perAction, 0, 100); // its ActionResult (64 B on x64), kept in the worker's ring
+        Assert.Equal(0, ticking); // deciding Do and enqueueing allocate nothing (the action's thread allocates its result)
+    }
+
+    // Ticks back to back (no clock involved: the actions run on the pool, their collections inline) until enough ran.
+    private static void TickUntil(Supervisor supervisor, ActionCount count, long target)
+    {
+        for (long ticks = 0; count.Count < target; ticks++)
+        {
+            Assert.True(ticks < 50_000_000, $"only {count.Count} of {target} actions ran");
+            supervisor.Tick();
+        }
     }
 }

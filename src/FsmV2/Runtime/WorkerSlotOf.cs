@@ -39,7 +39,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         _isChild = isChild;
         _transitionCounts = context.Metrics.TransitionCounts(Definition);
         _state = Resume(record, context);
-        _decisions = context.Recorder.Open<TDesired, TObserved>(this, record.Identity, Definition, context.Logger);
+        // The instance's record (one per slot) stands for it among the ring's owners: a hash set of owners stores a
+        // hash code in its object's header, and this slot's header must stay free for its lock's fast path.
+        _decisions = context.Recorder.Open<TDesired, TObserved>(record, record.Identity, Definition, context.Logger);
     }
 
     /// <summary>
@@ -568,7 +570,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         _actions?.Dispose();
         Dispose();
-        _decisions?.Retire(this);
+        _decisions?.Retire(_record);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
