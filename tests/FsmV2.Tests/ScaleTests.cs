@@ -121,7 +121,26 @@ public sealed class CollectorSchedulerTests
         long[] after = [.. supervisor.Store.Records.Select(r => r.ObservationVersion)];
 
         Assert.All(after.Zip(before), p => Assert.Equal(11, p.First - p.Second)); // each exactly once per interval
-        Assert.Equal(0, allocated); // the record refreshes its observation in place
+        Assert.InRange(allocated, 0, FakeClockAdvanceBytes(10)); // 30,000 collections: nothing but the fake clock's own
+    }
+
+    // What Advance calls of a fake clock allocate by themselves, with one timer re-armed by Change when it fires, as
+    // the scheduler's is.
+    private static long FakeClockAdvanceBytes(int advances)
+    {
+        FakeTimeProvider time = TestClock.Clock();
+        ITimer? timer = null;
+        timer = time.CreateTimer(_ => timer!.Change(Harness.DefaultOptions.CollectInterval, Timeout.InfiniteTimeSpan), null, Harness.DefaultOptions.CollectInterval, Timeout.InfiniteTimeSpan);
+        time.Advance(Harness.DefaultOptions.CollectInterval);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < advances; i++)
+        {
+            time.Advance(Harness.DefaultOptions.CollectInterval);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        timer.Dispose();
+        return allocated;
     }
 
     [Fact]
@@ -150,7 +169,6 @@ public sealed class CollectorSchedulerTests
         Assert.Equal(3, record.ObservationVersion);
         Assert.Equal(2, record.ObservedValue);
     }
-}
 }
 
 /// <summary>Runs alone: the heap is the process's, so no other test may allocate while it is measured.</summary>
@@ -225,7 +243,7 @@ public sealed class WorkerFootprintTests(ITestOutputHelper output)
 public sealed class ActionPathAllocationTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task A_no_op_action_end_to_end_allocates_at_most_100_bytes_and_a_tick_deciding_it_nothing()
+    public async Task A_no_op_action_end_to_end_allocates_at_most_100_bytes_and_the_tick_deciding_it_nothing_per_action()
     {
         FakeTimeProvider time = TestClock.Clock();
         var count = new ActionCount();
@@ -245,7 +263,7 @@ public sealed class ActionPathAllocationTests(ITestOutputHelper output)
 
         output.WriteLine($"B per action: {perAction:0.0}; on the tick's thread: {ticking} B");
         Assert.InRange(perAction, 0, 100); // its ActionResult (64 B on x64), kept in the worker's ring
-        Assert.Equal(0, ticking); // deciding Do and enqueueing allocate nothing (the action's thread allocates its result)
+        Assert.InRange(ticking / (double)(count.Count - start), 0, 1); // deciding Do and enqueueing: nothing per action (the pool's queue may grow a segment once)
     }
 
     // Ticks back to back (no clock involved: the actions run on the pool, their collections inline) until enough ran.
@@ -253,7 +271,11 @@ public sealed class ActionPathAllocationTests(ITestOutputHelper output)
     {
         for (long ticks = 0; count.Count < target; ticks++)
         {
-            Assert.True(ticks < 50_000_000, $"only {count.Count} of {target} actions ran");
+            if (ticks == 50_000_000)
+            {
+                Assert.Fail($"only {count.Count} of {target} actions ran");
+            }
+
             supervisor.Tick();
         }
     }

@@ -11,8 +11,8 @@ namespace FsmV2;
 /// <remarks>
 /// The tick's snapshot carries this ring and the count at its decision rather than a list (nothing is built for a
 /// state that does not read <see cref="Snapshot{TDesired, TObserved}.RecentActions"/>). The ring keeps the last
-/// <c>2 × length</c> results, so the window of a snapshot kept after its decision can still be built until the
-/// worker's next <c>length</c> actions have ended; after that the results overwritten since are left out.
+/// <c>2 × length</c> results, so the window of a snapshot kept after its decision is still built whole while fewer
+/// than <c>length</c> later actions have ended; after that the results overwritten since are left out.
 /// </remarks>
 internal sealed class ActionHistory
 {

@@ -73,8 +73,8 @@ public readonly struct Snapshot<TDesired, TObserved>
     /// <summary>
     /// The worker's most recent action results, oldest first (at most
     /// <see cref="SupervisorOptions.ActionHistoryLength"/>), so states can decide on how their actions went. The list
-    /// is built when first read, as of this decision; a snapshot kept and read after the worker's next
-    /// <see cref="SupervisorOptions.ActionHistoryLength"/> actions lacks the results overwritten since.
+    /// is built when first read, as of this decision; a snapshot kept and first read after
+    /// <see cref="SupervisorOptions.ActionHistoryLength"/> more of the worker's actions have ended lacks the results overwritten since.
     /// </summary>
     public IReadOnlyList<ActionResult> RecentActions => _history is { } history ? history.Window(_actionsTotal) : _recentActions ?? [];
 

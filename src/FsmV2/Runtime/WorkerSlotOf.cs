@@ -138,6 +138,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return;
         }
 
+        if (_actions is { InFlight: true } && !_record.HasCollectError)
+        {
+            return; // nothing to decide, no collector fault to count: the busy worker's visit reads no observation
+        }
+
         long observedEpoch = ObservedEpoch; // before the observation it describes
         ObservationReading<TObserved> observation = _record.ReadObservation();
         RecordCollectorFault(in observation, now);

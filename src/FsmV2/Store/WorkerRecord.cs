@@ -150,6 +150,9 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
         Volatile.Write(ref _desired, new DesiredEntry(desired, current.Version + 1, at));
     }
 
+    /// <summary>Whether the most recent collection failed (one read, no consistent observation: a hint for the tick).</summary>
+    internal bool HasCollectError => Volatile.Read(ref _collectError) is not null;
+
     /// <summary>
     /// The current observation, consistent (never half of one write and half of the next), from any thread, without
     /// allocating: a sequence lock's reader, which retries while a write is under way or if one happened meanwhile.
