@@ -280,3 +280,50 @@ public sealed class ActionPathAllocationTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>The record's observation, refreshed in place under a sequence lock (ADR 0016, amendment 2).</summary>
+public sealed class ObservationReadingTests
+{
+    [Fact]
+    public async Task A_reading_is_never_half_of_one_write_and_half_of_another()
+    {
+        var record = new WorkerRecord<CountSpec, long>(new WorkerIdentity("w", "CountingWorker"), new CountSpec(), DateTimeOffset.UnixEpoch);
+        DateTimeOffset start = DateTimeOffset.UnixEpoch;
+        const long Writes = 200_000;
+        Task writer = Task.Run(
+            () =>
+            {
+                for (long i = 1; i <= Writes; i++)
+                {
+                    if (i % 3 == 0)
+                    {
+                        record.WriteFailure(new InvalidOperationException("down"));
+                    }
+                    else
+                    {
+                        record.WriteSuccess(i, start.AddTicks(i));
+                    }
+                }
+            },
+            TestContext.Current.CancellationToken);
+
+        long torn = 0;
+        long reads = 0;
+        long lastVersion = 0;
+        while (!writer.IsCompleted || reads == 0)
+        {
+            ObservationReading<long> r = record.ReadObservation();
+            reads++;
+            bool paired = !r.HasValue || r.CollectedAt == start.AddTicks(r.Value); // value and its time from one write
+            bool failures = r.Error is null ? r.ConsecutiveFailures == 0 : r.ConsecutiveFailures == 1; // at most one failure in a row here
+            torn += paired && failures && r.Version >= lastVersion ? 0 : 1;
+            lastVersion = r.Version;
+        }
+
+        await writer;
+        Assert.Equal(0, torn);
+        Assert.Equal(Writes, record.ReadObservation().Version);
+        Assert.Equal(Writes, record.ObservationVersion);
+        Assert.True(reads > 0);
+    }
+}
