@@ -13,11 +13,11 @@ internal sealed partial class FleetView(IClusterClient grains, SampleOptions o, 
 
     private static string Id(int i) => $"sensor-{i:D6}";
 
-    /// <summary>Adds every worker, at most 256 calls at a time; returns how long it took.</summary>
+    /// <summary>Adds every worker, at most 64 calls at a time; returns how long it took.</summary>
     public async Task<TimeSpan> AddAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, o.Workers), new ParallelOptions { MaxDegreeOfParallelism = 256, CancellationToken = ct },
+        await Parallel.ForEachAsync(Enumerable.Range(0, o.Workers), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
             async (i, _) => await grains.AddWorkerAsync(Id(i), "SensorWorker", new SensorSpec()).ConfigureAwait(false)).ConfigureAwait(false);
         return clock.Elapsed;
     }
@@ -93,11 +93,20 @@ internal sealed partial class FleetView(IClusterClient grains, SampleOptions o, 
                 {
                     dead = sinceKill.Elapsed;
                 }
+                else if (dead is null && o.Verbose)
+                {
+                    output.WriteLine($"  {sinceKill.Elapsed.TotalSeconds:0.0} s: active silos {string.Join(", ", hosts.Keys)}");
+                }
 
                 if (dead is not null)
                 {
                     SimpleGrainStatistic[] stats = await management.GetSimpleGrainStatistics([.. hosts.Keys]).ConfigureAwait(false);
-                    int active = stats.Where(static s => s.GrainType == WorkerGrainType).Sum(static s => s.ActivationCount);
+                    int active = stats.Where(static s => s.GrainType.Split(',')[0] == WorkerGrainType).Sum(static s => s.ActivationCount);
+                    if (o.Verbose)
+                    {
+                        output.WriteLine($"  {sinceKill.Elapsed.TotalSeconds:0.0} s: {active:N0} worker grains active on the live silos");
+                    }
+
                     if (active >= o.Workers)
                     {
                         return (dead.Value, sinceKill.Elapsed);

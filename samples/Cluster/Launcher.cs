@@ -4,7 +4,6 @@ using FsmV2.Orleans;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace ClusterSample;
 
@@ -89,7 +88,6 @@ internal sealed class Launcher(SampleOptions o, TextWriter output) : IAsyncDispo
         builder.UseOrleansClient(client =>
         {
             client.UseLocalhostClustering([.. Enumerable.Range(0, o.Silos).Select(o.GatewayPortOf)], SiloMain.ServiceId, SiloMain.ServiceId);
-            client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = TimeSpan.FromSeconds(10)); // a call to the killed silo fails instead of waiting 30 s
         });
         _client = builder.Build();
         await _client.StartAsync(ct).ConfigureAwait(false);

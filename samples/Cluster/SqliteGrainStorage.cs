@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -8,11 +9,24 @@ namespace ClusterSample;
 /// Grain storage in one SQLite file that every silo process opens: a grain's state outlives its silo, so a worker
 /// re-activated on another silo resumes from it. Each state is kept as Orleans-serialized bytes with an ETag; a write
 /// whose ETag is not the stored one is refused (<see cref="InconsistentStateException"/>), so two activations of one
-/// grain could never overwrite each other silently. A sample: one file on one machine, not a production store.
+/// grain could never overwrite each other silently. Writes go through one writer thread per silo, which commits what
+/// is queued in one transaction: grain threads never wait on SQLite's file lock (the silos share it). A sample: one
+/// file on one machine, not a production store.
 /// </summary>
-internal sealed class SqliteGrainStorage(string path, Serializer serializer) : IGrainStorage
+internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
 {
-    private readonly string _connection = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+    private readonly string _connection;
+    private readonly Serializer _serializer;
+    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _writer;
+
+    public SqliteGrainStorage(string path, Serializer serializer)
+    {
+        _connection = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 60 }.ToString();
+        _serializer = serializer;
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "grain storage writer" };
+        _writer.Start();
+    }
 
     /// <summary>Creates the file and its table, in WAL mode (readers and the one writer of the moment do not block each other).</summary>
     public static void Create(string path)
@@ -24,62 +38,115 @@ internal sealed class SqliteGrainStorage(string path, Serializer serializer) : I
         cmd.ExecuteNonQuery();
     }
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using SqliteConnection db = await OpenAsync().ConfigureAwait(false);
-        await using SqliteCommand cmd = db.CreateCommand();
+        using var db = new SqliteConnection(_connection);
+        db.Open();
+        using SqliteCommand cmd = db.CreateCommand();
         cmd.CommandText = "SELECT etag, data FROM grains WHERE key = $key";
         cmd.Parameters.AddWithValue("$key", Key(stateName, grainId));
-        await using SqliteDataReader row = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
-        if (await row.ReadAsync().ConfigureAwait(false))
+        using SqliteDataReader row = cmd.ExecuteReader();
+        if (row.Read())
         {
             grainState.ETag = row.GetString(0);
-            grainState.State = serializer.Deserialize<T>((byte[])row.GetValue(1));
+            grainState.State = _serializer.Deserialize<T>((byte[])row.GetValue(1));
             grainState.RecordExists = true;
         }
+
+        return Task.CompletedTask;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string etag = Guid.NewGuid().ToString("N");
-        await using SqliteConnection db = await OpenAsync().ConfigureAwait(false);
-        await using SqliteCommand cmd = db.CreateCommand();
-        // A new row, or the stored row if its ETag is the one this activation read or wrote last.
-        cmd.CommandText = """
-            INSERT INTO grains (key, etag, data) VALUES ($key, $etag, $data)
-            ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data WHERE grains.etag = $expected
-            """;
-        cmd.Parameters.AddWithValue("$key", Key(stateName, grainId));
-        cmd.Parameters.AddWithValue("$etag", etag);
-        cmd.Parameters.AddWithValue("$data", serializer.SerializeToArray(grainState.State));
-        cmd.Parameters.AddWithValue("$expected", (object?)grainState.ETag ?? DBNull.Value);
-        if (await cmd.ExecuteNonQueryAsync().ConfigureAwait(false) == 0)
-        {
-            throw new InconsistentStateException($"Grain state '{stateName}' of {grainId} was written by another activation (ETag {grainState.ETag ?? "none"} is not the stored one).", "(stored)", grainState.ETag);
-        }
-
+        var write = new Write(Key(stateName, grainId), grainState.ETag, etag, _serializer.SerializeToArray(grainState.State));
+        await _writes.Writer.WriteAsync(write).ConfigureAwait(false);
+        await write.Done.Task.ConfigureAwait(false);
         grainState.ETag = etag;
         grainState.RecordExists = true;
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using SqliteConnection db = await OpenAsync().ConfigureAwait(false);
-        await using SqliteCommand cmd = db.CreateCommand();
-        cmd.CommandText = "DELETE FROM grains WHERE key = $key AND etag IS $expected";
-        cmd.Parameters.AddWithValue("$key", Key(stateName, grainId));
-        cmd.Parameters.AddWithValue("$expected", (object?)grainState.ETag ?? DBNull.Value);
-        await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        var clear = new Write(Key(stateName, grainId), grainState.ETag, null, null);
+        await _writes.Writer.WriteAsync(clear).ConfigureAwait(false);
+        await clear.Done.Task.ConfigureAwait(false);
         grainState.ETag = null;
         grainState.RecordExists = false;
     }
 
-    private async Task<SqliteConnection> OpenAsync()
+    public void Dispose() => _writes.Writer.TryComplete();
+
+    private void WriteLoop()
     {
-        var db = new SqliteConnection(_connection);
-        await db.OpenAsync().ConfigureAwait(false);
-        return db;
+        using var db = new SqliteConnection(_connection);
+        db.Open();
+        using (SqliteCommand pragma = db.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous=NORMAL"; // WAL: a commit is durable against a crash of the process (the sample's failure), not of the machine
+            pragma.ExecuteNonQuery();
+        }
+
+        var batch = new List<Write>();
+        while (_writes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (batch.Count < 1_000 && _writes.Reader.TryRead(out Write? w))
+            {
+                batch.Add(w);
+            }
+
+            Commit(db, batch);
+            batch.Clear();
+        }
+    }
+
+    // One transaction for the batch; each write succeeds or fails on its own ETag.
+    private static void Commit(SqliteConnection db, List<Write> batch)
+    {
+        try
+        {
+            using SqliteTransaction tx = db.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: waits for the file lock here, not mid-batch
+            var outcomes = batch.Select(w => (w, Error: Apply(db, tx, w))).ToList();
+            tx.Commit();
+            foreach ((Write w, Exception? error) in outcomes)
+            {
+                _ = error is null ? w.Done.TrySetResult() : w.Done.TrySetException(error);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            batch.ForEach(w => w.Done.TrySetException(ex));
+        }
+    }
+
+    private static InconsistentStateException? Apply(SqliteConnection db, SqliteTransaction tx, Write w)
+    {
+        using SqliteCommand cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        // A new row, or the stored row if its ETag is the one this activation read or wrote last.
+        cmd.CommandText = w.Data is null
+            ? "DELETE FROM grains WHERE key = $key AND etag IS $expected"
+            : """
+              INSERT INTO grains (key, etag, data) VALUES ($key, $etag, $data)
+              ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data WHERE grains.etag = $expected
+              """;
+        cmd.Parameters.AddWithValue("$key", w.Key);
+        cmd.Parameters.AddWithValue("$expected", (object?)w.Expected ?? DBNull.Value);
+        if (w.Data is not null)
+        {
+            cmd.Parameters.AddWithValue("$etag", w.ETag);
+            cmd.Parameters.AddWithValue("$data", w.Data);
+        }
+
+        return cmd.ExecuteNonQuery() == 0 && w.Data is not null
+            ? new InconsistentStateException($"Grain state {w.Key} was written by another activation (ETag {w.Expected ?? "none"} is not the stored one).", "(stored)", w.Expected)
+            : null;
     }
 
     private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
+
+    private sealed record Write(string Key, string? Expected, string? ETag, byte[]? Data)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
