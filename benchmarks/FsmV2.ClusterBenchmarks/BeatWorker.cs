@@ -21,9 +21,23 @@ public sealed partial class BeatWorker(ILocalSiloDetails? silo = null) : IWorker
     /// <summary>Worker id → the silo of its last collection.</summary>
     public static ConcurrentDictionary<string, string> Seen { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Worker id → the silo of its first collection on a silo other than <see cref="Lost"/>, since <see cref="Lost"/> was set.</summary>
+    public static ConcurrentDictionary<string, string> Survivors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The silo killed by the harness. A TestCluster's killed silo lives on in this process, its activations still
+    /// ticking: their collections are not counted as the worker being back.
+    /// </summary>
+    public static string? Lost { get; set; }
+
     public ValueTask<BeatObserved> CollectAsync(BeatSpec desired, CancellationToken ct)
     {
         Seen[desired.Id] = _silo;
+        if (Lost is { } lost && _silo != lost)
+        {
+            Survivors.TryAdd(desired.Id, _silo);
+        }
+
         return ValueTask.FromResult(new BeatObserved(Interlocked.Increment(ref _collections)));
     }
 
