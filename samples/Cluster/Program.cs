@@ -42,3 +42,8 @@ catch (InvalidOperationException ex)
     Console.Error.WriteLine($"error: {ex.Message}");
     return 1;
 }
+catch (Exception ex) when (ex is OrleansException or TimeoutException)
+{
+    Console.Error.WriteLine($"error: the cluster did not answer: {ex.GetType().Name}: {ex.Message}");
+    return 1;
+}

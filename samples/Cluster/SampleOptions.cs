@@ -9,7 +9,7 @@ internal sealed record SampleOptions
     public int Silos { get; init; } = 3;
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(15);
     public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(2);
     public bool Verbose { get; init; }
 
@@ -32,7 +32,7 @@ internal sealed record SampleOptions
           --silo-port P        silo N listens on P+N for silos (default 11111)
           --gateway-port P     silo N listens on P+N for clients (default 30000)
           --keeper-interval S  seconds between the keeper's sweeps on each silo (default 2)
-          --timeout S          give up after S seconds (default 300)
+          --timeout S          give up after S seconds (default 900)
           --verbose            also print the silos' log lines (warnings and errors)
         """;
 
