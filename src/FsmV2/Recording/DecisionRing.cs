@@ -1,30 +1,33 @@
 namespace FsmV2;
 
 /// <summary>
-/// One worker id's last decisions: a ring allocated up front, written by the tick only, read from any thread.
-/// A new entry is written under a sequence lock (odd version while the tick writes); a stay coalesced into the
-/// newest entry only moves its count and last time, so a steady worker costs two plain writes per tick.
+/// One worker id's last decisions, written by the tick only, read from any thread. Entries are compact (indexes and
+/// ticks, names resolved when read) and the array is allocated at the worker's first decision, so a worker added but
+/// never observed holds none; from then on nothing is allocated. The newest entry's count and last time live in the
+/// writer's <see cref="DecisionTail"/> (its slot), which also holds the sequence lock every write is made under.
 /// </summary>
 internal class DecisionRing
 {
-    private readonly DecisionRecord[] _items;
+    private readonly WorkerDefinition _definition;
+    private readonly int _capacity;
     private readonly int _captureBudget;
+    private readonly bool _keepsSnapshots;
+    private DecisionEntry[]? _items; // allocated by the first entry
+    private CapturedSnapshot?[]? _snapshots; // beside _items, for a captured worker type only
     private long _written; // entries ever added
     private int _next; // where the next entry goes: _written % capacity, kept so the tick never divides
-    private long _version;
-    private int _tailCount; // Count of the newest entry
-    private long _tailLastAt; // LastAt of the newest entry, UTC ticks
     private int _capturedBytes;
     private long _oldestCaptured; // the absolute index from which captures may still be held
-    private int _lastState = -1; // the newest entry's state index, kind and reason (the tick only)
-    private NextKind _lastKind;
-    private string? _lastReason;
+    private IDecisionWriter? _writer;
+    private DecisionTail _retiredTail; // the tail read while no instance has written this ring
 
-    public DecisionRing(WorkerIdentity identity, int capacity, int captureBudget)
+    public DecisionRing(WorkerIdentity identity, WorkerDefinition definition, int capacity, int captureBudget, bool capture)
     {
         Identity = identity;
-        _items = new DecisionRecord[capacity];
+        _definition = definition;
+        _capacity = capacity;
         _captureBudget = captureBudget;
+        _keepsSnapshots = capture;
     }
 
     /// <summary>The worker the ring was opened for (a restarted child continues the ring of its id).</summary>
@@ -37,62 +40,103 @@ internal class DecisionRing
     public int CapturedBytes => Volatile.Read(ref _capturedBytes);
 
     /// <summary>
-    /// Coalesces a stay into the newest entry when that is a stay in the same state (index) with the same reason;
-    /// the tick only (one writer).
+    /// Makes <paramref name="writer"/> the instance that writes the ring from now on; under the recorder's lock. A
+    /// new instance continues the newest entry of the one before it (a stay can join it, as it would have).
     /// </summary>
-    public bool TryCoalesce(int state, string reason, DateTimeOffset at)
+    public void Adopt(IDecisionWriter writer)
     {
-        if (_lastKind != NextKind.Stay || _lastState != state || !string.Equals(_lastReason, reason, StringComparison.Ordinal))
+        if (_writer is { } previous && !ReferenceEquals(previous, writer))
         {
-            return false;
+            ref DecisionTail from = ref previous.Tail;
+            ref DecisionTail to = ref writer.Tail;
+            (to.Count, to.StayState, to.LastAt, to.Reason) = (from.Count, from.StayState, from.LastAt, from.Reason);
         }
 
-        int count = _tailCount;
-        Volatile.Write(ref _tailCount, count == int.MaxValue ? count : count + 1);
-        Volatile.Write(ref _tailLastAt, at.UtcTicks);
-        return true;
-    }
-
-    /// <summary>Adds a decision made in state <paramref name="state"/>, dropping the oldest when the ring is full; the tick only (one writer).</summary>
-    public void Add(in DecisionRecord record, int state)
-    {
-        Interlocked.Increment(ref _version); // odd: a write is under way
-        long written = _written;
-        int index = _next;
-        if (written >= _items.Length && _items[index].Snapshot is { } evicted)
-        {
-            _capturedBytes -= evicted.SizeBytes;
-        }
-
-        _items[index] = record;
-        if (record.Snapshot is { } captured)
-        {
-            MakeRoom(captured.SizeBytes, written);
-            _capturedBytes += captured.SizeBytes;
-        }
-
-        _tailCount = 1;
-        _tailLastAt = record.At.UtcTicks;
-        (_lastState, _lastKind, _lastReason) = (state, record.Kind, record.Reason);
-        _written = written + 1;
-        _next = index + 1 == _items.Length ? 0 : index + 1;
-        Volatile.Write(ref _version, _version + 1); // even: done
+        Volatile.Write(ref _writer, writer);
     }
 
     /// <summary>Whether a capture of <paramref name="size"/> bytes can be kept at all.</summary>
     public bool Fits(int size) => size <= _captureBudget;
 
-    // Drops the oldest captures (their decisions stay) until the newest one fits the budget.
-    private void MakeRoom(int size, long newest)
+    /// <summary>
+    /// Adds the decision <paramref name="next"/> made in state <paramref name="state"/>, dropping the oldest when the
+    /// ring is full, under <paramref name="tail"/>'s sequence lock; the tick only (one writer).
+    /// </summary>
+    public void Add(ref DecisionTail tail, int state, in Next next, long at, long observationVersion, long observationAge, long desiredVersion, CapturedSnapshot? captured)
     {
-        long oldest = Math.Max(_oldestCaptured, newest - _items.Length + 1);
+        DecisionEntry[] items = _items ?? Allocate();
+        int sequence = tail.BeginWrite();
+        long written = _written;
+        if (written > 0)
+        {
+            // The newest entry's count and time were the tail's: they are the entry's own from now on.
+            ref DecisionEntry newest = ref items[_next == 0 ? items.Length - 1 : _next - 1];
+            Volatile.Write(ref newest.Count, tail.Count);
+            Volatile.Write(ref newest.LastAt, tail.LastAt);
+        }
+
+        int index = _next;
+        ref DecisionEntry entry = ref items[index];
+        Volatile.Write(ref entry.At, at);
+        Volatile.Write(ref entry.ObservationVersion, observationVersion);
+        Volatile.Write(ref entry.ObservationAge, observationAge);
+        Volatile.Write(ref entry.DesiredVersion, desiredVersion);
+        Volatile.Write(ref entry.Reason, next.Reason);
+        Volatile.Write(ref entry.State, state);
+        Volatile.Write(ref entry.Target, DecisionNames.TargetIndex(in next));
+        Volatile.Write(ref entry.Kind, (byte)next.Kind);
+        if (_snapshots is { } snapshots)
+        {
+            Keep(snapshots, index, written, captured);
+        }
+
+        tail.Start(state, in next, at);
+        Volatile.Write(ref _written, written + 1);
+        _next = index + 1 == items.Length ? 0 : index + 1;
+        tail.EndWrite(sequence);
+    }
+
+    // Outside the sequence lock: a reader that sees the array sees it empty (_written is still 0).
+    private DecisionEntry[] Allocate()
+    {
+        if (_keepsSnapshots)
+        {
+            _snapshots = new CapturedSnapshot?[_capacity];
+        }
+
+        DecisionEntry[] items = new DecisionEntry[_capacity];
+        Volatile.Write(ref _items, items);
+        return items;
+    }
+
+    // The capture of the entry at index (absolute: written); the one it overwrites leaves the budget.
+    private void Keep(CapturedSnapshot?[] snapshots, int index, long written, CapturedSnapshot? captured)
+    {
+        if (snapshots[index] is { } evicted)
+        {
+            _capturedBytes -= evicted.SizeBytes;
+        }
+
+        if (captured is not null)
+        {
+            MakeRoom(snapshots, captured.SizeBytes, written);
+            _capturedBytes += captured.SizeBytes;
+        }
+
+        Volatile.Write(ref snapshots[index], captured);
+    }
+
+    // Drops the oldest captures (their decisions stay) until the newest one fits the budget.
+    private void MakeRoom(CapturedSnapshot?[] snapshots, int size, long newest)
+    {
+        long oldest = Math.Max(_oldestCaptured, newest - snapshots.Length + 1);
         while (_capturedBytes + size > _captureBudget && oldest < newest)
         {
-            ref DecisionRecord entry = ref _items[(int)(oldest % _items.Length)];
-            if (entry.Snapshot is { } dropped)
+            ref CapturedSnapshot? entry = ref snapshots[(int)(oldest % snapshots.Length)];
+            if (entry is { } dropped)
             {
                 _capturedBytes -= dropped.SizeBytes;
-                entry = entry with { Snapshot = null };
+                Volatile.Write(ref entry, null);
             }
 
             oldest++;
@@ -107,8 +151,8 @@ internal class DecisionRing
         var spin = default(SpinWait);
         while (true)
         {
-            long version = Volatile.Read(ref _version);
-            if ((version & 1) == 0 && TryCopy(version, out DecisionRecord[] copy))
+            IDecisionWriter? writer = Volatile.Read(ref _writer);
+            if (TryCopy(writer, out DecisionRecord[]? copy))
             {
                 return copy;
             }
@@ -117,31 +161,91 @@ internal class DecisionRing
         }
     }
 
-    private bool TryCopy(long version, out DecisionRecord[] copy)
+    private bool TryCopy(IDecisionWriter? writer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DecisionRecord[]? copy)
     {
-        long written = _written;
-        int count = (int)Math.Min(written, _items.Length);
-        copy = new DecisionRecord[count];
-        long first = written - count;
-        for (int i = 0; i < count; i++)
-        {
-            copy[i] = _items[(int)((first + i) % _items.Length)];
-        }
-
-        int tailCount = Volatile.Read(ref _tailCount);
-        long tailLastAt = Volatile.Read(ref _tailLastAt);
-        Interlocked.MemoryBarrier(); // the reads above happen before the version is read again
-        if (Volatile.Read(ref _version) != version)
+        copy = null;
+        ref DecisionTail tail = ref writer is null ? ref _retiredTail : ref writer.Tail;
+        int sequence = Volatile.Read(ref tail.Sequence);
+        if ((sequence & 1) != 0)
         {
             return false;
         }
 
-        if (count > 0)
+        long written = Volatile.Read(ref _written);
+        DecisionEntry[]? items = Volatile.Read(ref _items);
+        CapturedSnapshot?[]? snapshots = Volatile.Read(ref _snapshots);
+        int count = items is null ? 0 : (int)Math.Min(written, items.Length);
+        var entries = new DecisionEntry[count];
+        var captured = new CapturedSnapshot?[count];
+        long first = written - count;
+        for (int i = 0; i < count; i++)
         {
-            ref DecisionRecord newest = ref copy[count - 1];
-            newest = newest with { Count = tailCount, LastAt = new DateTimeOffset(tailLastAt, TimeSpan.Zero).ToOffset(newest.At.Offset) };
+            int at = (int)((first + i) % items!.Length);
+            entries[i] = DecisionEntry.Read(ref items[at]);
+            captured[i] = snapshots is null ? null : Volatile.Read(ref snapshots[at]);
+        }
+
+        int tailCount = Volatile.Read(ref tail.Count);
+        long tailLastAt = Volatile.Read(ref tail.LastAt);
+        if (Volatile.Read(ref tail.Sequence) != sequence || !ReferenceEquals(Volatile.Read(ref _writer), writer))
+        {
+            return false;
+        }
+
+        if (count > 0 && tailCount > 0)
+        {
+            (entries[count - 1].Count, entries[count - 1].LastAt) = (tailCount, tailLastAt);
+        }
+
+        copy = new DecisionRecord[count];
+        for (int i = 0; i < count; i++)
+        {
+            copy[i] = entries[i].ToRecord(_definition, captured[i]);
         }
 
         return true;
+    }
+}
+
+/// <summary>One entry of a <see cref="DecisionRing"/>: indexes and UTC ticks, no names (64 bytes).</summary>
+internal struct DecisionEntry
+{
+#pragma warning disable SA1401, CA1051 // Plain fields of an array element, written and read with Volatile.
+    public long At;
+    public long LastAt; // the entry's own once a newer entry exists; until then the writer's tail has it
+    public long ObservationVersion;
+    public long ObservationAge;
+    public long DesiredVersion;
+    public string? Reason;
+    public int State;
+    public int Target; // DecisionNames.TargetIndex
+    public int Count;
+    public byte Kind; // NextKind
+#pragma warning restore SA1401, CA1051
+
+    public static DecisionEntry Read(ref DecisionEntry from) => new()
+    {
+        At = Volatile.Read(ref from.At),
+        LastAt = Volatile.Read(ref from.LastAt),
+        ObservationVersion = Volatile.Read(ref from.ObservationVersion),
+        ObservationAge = Volatile.Read(ref from.ObservationAge),
+        DesiredVersion = Volatile.Read(ref from.DesiredVersion),
+        Reason = Volatile.Read(ref from.Reason),
+        State = Volatile.Read(ref from.State),
+        Target = Volatile.Read(ref from.Target),
+        Count = Volatile.Read(ref from.Count),
+        Kind = Volatile.Read(ref from.Kind),
+    };
+
+    public readonly DecisionRecord ToRecord(WorkerDefinition definition, CapturedSnapshot? snapshot)
+    {
+        var at = new DateTimeOffset(At, TimeSpan.Zero);
+        string state = (uint)State < (uint)definition.StateCount ? definition.GetStateName(State) : State.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new DecisionRecord(at, state, (NextKind)Kind, DecisionNames.Target(definition, (NextKind)Kind, Target), Reason, ObservationVersion, new TimeSpan(ObservationAge), DesiredVersion)
+        {
+            Count = Count,
+            LastAt = Count > 1 ? new DateTimeOffset(LastAt, TimeSpan.Zero) : at,
+            Snapshot = snapshot,
+        };
     }
 }

@@ -5,8 +5,8 @@ namespace FsmV2;
 
 /// <summary>
 /// Every worker's last decisions (<see cref="Supervisor.Recorder"/>): per worker a ring of
-/// <see cref="SupervisorOptions.Recorder"/> <see cref="FlightRecorderOptions.Capacity"/> decisions, allocated when the
-/// worker is added and written by the tick without allocating. Transitions, actions and signals each take an entry;
+/// <see cref="SupervisorOptions.Recorder"/> <see cref="FlightRecorderOptions.Capacity"/> decisions, allocated at the
+/// worker's first decision and written by the tick without allocating. Transitions, actions and signals each take an entry;
 /// consecutive stays in the same state with the same reason share one (<see cref="DecisionRecord.Count"/>), so a
 /// steady worker does not push its history out. Safe to read from any thread.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class FlightRecorder
     /// Opens (or, for a restarted child of the same type, continues) the ring of worker instance
     /// <paramref name="owner"/>; <see langword="null"/> when the recorder is off.
     /// </summary>
-    internal WorkerDecisions<TDesired, TObserved>? Open<TDesired, TObserved>(object owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
+    internal WorkerDecisions<TDesired, TObserved>? Open<TDesired, TObserved>(IDecisionWriter owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
     {
         if (!IsEnabled)
         {
@@ -77,6 +77,7 @@ public sealed class FlightRecorder
             }
 
             ring.Owners.Add(owner);
+            ring.Adopt(owner);
             return ring;
         }
     }

@@ -10,7 +10,7 @@ namespace FsmV2;
 /// fields and the store, calls the generated <c>Decide</c>, and allocates nothing unless the decision starts an
 /// action or is logged.
 /// </summary>
-internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, TObserved>, IActionHost
+internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, TObserved>, IActionHost, IDecisionWriter
 {
     // Whether this worker type's desired state can list children: decided once per closed generic type (a type
     // that is not sealed may have a subtype that does).
@@ -23,6 +23,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private readonly bool _isChild;
     private volatile ActionRunner<TDesired, TObserved>? _actions; // created by the first action: idle workers have none
     private readonly WorkerDecisions<TDesired, TObserved>? _decisions; // null when the flight recorder is off
+    private DecisionTail _tail; // the recording's newest entry's count and time, and its sequence lock: a stay coalesces here
 
     private volatile int _state;
     private volatile string _reason = "added";
@@ -255,10 +256,16 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
 
         _supervision?.Decided();
-        _decisions?.Record(_state, in next, in snapshot, observation.Version, _record.DesiredVersion);
+        if (_decisions is { } decisions && (next.Kind != NextKind.Stay || !_tail.TryCoalesce(_state, next.Reason, now.UtcTicks)))
+        {
+            decisions.Record(ref _tail, _state, in next, in snapshot, observation.Version, _record.DesiredVersion);
+        }
+
         _reason = next.Reason;
         return true;
     }
+
+    ref DecisionTail IDecisionWriter.Tail => ref _tail;
 
     private void Dispatch(in Next next, DateTimeOffset now)
     {
