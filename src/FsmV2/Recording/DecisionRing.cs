@@ -19,7 +19,6 @@ internal class DecisionRing
     private int _capturedBytes;
     private long _oldestCaptured; // the absolute index from which captures may still be held
     private IDecisionWriter? _writer;
-    private DecisionTail _retiredTail; // the tail read while no instance has written this ring
 
     public DecisionRing(WorkerIdentity identity, WorkerDefinition definition, int capacity, int captureBudget, bool capture)
     {
@@ -39,9 +38,13 @@ internal class DecisionRing
     /// <summary>The bytes of captured snapshots the ring holds now.</summary>
     public int CapturedBytes => Volatile.Read(ref _capturedBytes);
 
+    /// <summary>The instance that writes the ring now (under the recorder's lock, or the tick's).</summary>
+    public IDecisionWriter? Writer => Volatile.Read(ref _writer);
+
     /// <summary>
     /// Makes <paramref name="writer"/> the instance that writes the ring from now on; under the recorder's lock. A
-    /// new instance continues the newest entry of the one before it (a stay can join it, as it would have).
+    /// new instance continues the newest entry of the one before it (a stay can join it, as it would have); the one
+    /// before has moved a kept stay into the ring when it stopped.
     /// </summary>
     public void Adopt(IDecisionWriter writer)
     {
@@ -49,7 +52,7 @@ internal class DecisionRing
         {
             ref DecisionTail from = ref previous.Tail;
             ref DecisionTail to = ref writer.Tail;
-            (to.Count, to.StayState, to.LastAt, to.Reason) = (from.Count, from.StayState, from.LastAt, from.Reason);
+            (to.Count, to.Stay, to.LastAt) = (from.Count, from.IsKept ? 0 : from.Stay, from.LastAt);
         }
 
         Volatile.Write(ref _writer, writer);
@@ -58,45 +61,51 @@ internal class DecisionRing
     /// <summary>Whether a capture of <paramref name="size"/> bytes can be kept at all.</summary>
     public bool Fits(int size) => size <= _captureBudget;
 
+    /// <summary>Whether this worker type's decisions keep their snapshots (then every entry is in the ring).</summary>
+    public bool KeepsSnapshots => _keepsSnapshots;
+
     /// <summary>
-    /// Adds the decision <paramref name="next"/> made in state <paramref name="state"/>, dropping the oldest when the
-    /// ring is full, under <paramref name="tail"/>'s sequence lock; the tick only (one writer).
+    /// Ends the ring's newest entry, which the tail described until now, with the tail's count and time; inside a
+    /// write of the tail's sequence lock, the tick only.
     /// </summary>
-    public void Add(ref DecisionTail tail, int state, in Next next, long at, long observationVersion, long observationAge, long desiredVersion, CapturedSnapshot? captured)
+    public void Close(ref DecisionTail tail)
     {
-        DecisionEntry[] items = _items ?? Allocate();
-        int sequence = tail.BeginWrite();
-        long written = _written;
-        if (written > 0)
+        if (_written > 0 && _items is { } items)
         {
-            // The newest entry's count and time were the tail's: they are the entry's own from now on.
             ref DecisionEntry newest = ref items[_next == 0 ? items.Length - 1 : _next - 1];
             Volatile.Write(ref newest.Count, tail.Count);
             Volatile.Write(ref newest.LastAt, tail.LastAt);
         }
+    }
 
+    /// <summary>
+    /// Appends an entry, dropping the oldest when the ring is full; inside a write of the tail's sequence lock, the
+    /// tick only (one writer). The array must be there (<see cref="EnsureItems"/>, outside the write).
+    /// </summary>
+    public void Append(in DecisionEntry values, CapturedSnapshot? captured)
+    {
+        DecisionEntry[] items = _items!;
+        long written = _written;
         int index = _next;
-        ref DecisionEntry entry = ref items[index];
-        Volatile.Write(ref entry.At, at);
-        Volatile.Write(ref entry.ObservationVersion, observationVersion);
-        Volatile.Write(ref entry.ObservationAge, observationAge);
-        Volatile.Write(ref entry.DesiredVersion, desiredVersion);
-        Volatile.Write(ref entry.Reason, next.Reason);
-        Volatile.Write(ref entry.State, state);
-        Volatile.Write(ref entry.Target, DecisionNames.TargetIndex(in next));
-        Volatile.Write(ref entry.Kind, (byte)next.Kind);
+        DecisionEntry.Write(ref items[index], in values);
         if (_snapshots is { } snapshots)
         {
             Keep(snapshots, index, written, captured);
         }
 
-        tail.Start(state, in next, at);
         Volatile.Write(ref _written, written + 1);
         _next = index + 1 == items.Length ? 0 : index + 1;
-        tail.EndWrite(sequence);
     }
 
-    // Outside the sequence lock: a reader that sees the array sees it empty (_written is still 0).
+    /// <summary>Allocates the array at the first entry (the tick, outside a write: a reader sees it empty until then).</summary>
+    public void EnsureItems()
+    {
+        if (_items is null)
+        {
+            Allocate();
+        }
+    }
+
     private DecisionEntry[] Allocate()
     {
         if (_keepsSnapshots)
@@ -146,12 +155,24 @@ internal class DecisionRing
     }
 
     /// <summary>The decisions, oldest first, as a new array (any thread).</summary>
-    public DecisionRecord[] Copy()
+    public DecisionRecord[] Copy() => Volatile.Read(ref _writer) is { } writer ? Copy(writer) : [];
+
+    /// <summary>
+    /// The decisions of <paramref name="writer"/>'s recording, oldest first, as a new array (any thread): its ring's
+    /// entries and the newest entry from its tail, all read under the tail's sequence lock.
+    /// </summary>
+    public static DecisionRecord[] Copy(IDecisionWriter writer)
     {
         var spin = default(SpinWait);
         while (true)
         {
-            IDecisionWriter? writer = Volatile.Read(ref _writer);
+            DecisionRing? ring = writer.Ring;
+            if (ring?.Writer is { } current && !ReferenceEquals(current, writer))
+            {
+                writer = current; // a newer instance continues this ring: its tail has the newest entry
+                continue;
+            }
+
             if (TryCopy(writer, out DecisionRecord[]? copy))
             {
                 return copy;
@@ -161,22 +182,78 @@ internal class DecisionRing
         }
     }
 
-    private bool TryCopy(IDecisionWriter? writer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DecisionRecord[]? copy)
+    private static bool TryCopy(IDecisionWriter writer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DecisionRecord[]? copy)
     {
         copy = null;
-        ref DecisionTail tail = ref writer is null ? ref _retiredTail : ref writer.Tail;
+        ref DecisionTail tail = ref writer.Tail;
         int sequence = Volatile.Read(ref tail.Sequence);
         if ((sequence & 1) != 0)
         {
             return false;
         }
 
+        DecisionRing? ring = writer.Ring;
+        CapturedSnapshot?[] captured = [];
+        DecisionEntry[] entries = ring is null ? [] : ring.ReadEntries(out captured);
+        DecisionEntry newest = ReadTail(ref tail, writer.NewestReason);
+        if (Volatile.Read(ref tail.Sequence) != sequence || !ReferenceEquals(writer.Ring, ring) || (ring is not null && !ReferenceEquals(ring.Writer, writer)))
+        {
+            return false;
+        }
+
+        WorkerDefinition definition = writer.Definition;
+        bool kept = newest.Kind == KeptMark;
+        copy = new DecisionRecord[entries.Length + (kept ? 1 : 0)];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            if (i == entries.Length - 1 && newest.Count > 0 && !kept)
+            {
+                (entries[i].Count, entries[i].LastAt) = (newest.Count, newest.LastAt);
+            }
+
+            copy[i] = entries[i].ToRecord(definition, captured[i]);
+        }
+
+        if (kept)
+        {
+            newest.Kind = (byte)NextKind.Stay;
+            copy[^1] = newest.ToRecord(definition, null);
+        }
+
+        return true;
+    }
+
+    private const byte KeptMark = byte.MaxValue;
+
+    // The tail's newest entry: its count and time, and all of it when it is a kept stay (Kind KeptMark).
+    private static DecisionEntry ReadTail(ref DecisionTail tail, string reason)
+    {
+        var newest = new DecisionEntry { Count = Volatile.Read(ref tail.Count), LastAt = Volatile.Read(ref tail.LastAt) };
+        int stay = Volatile.Read(ref tail.Stay);
+        if (stay < 0 && newest.Count > 0)
+        {
+            newest.Kind = KeptMark;
+            newest.State = ~stay;
+            newest.Target = -1;
+            newest.Reason = reason;
+            newest.At = Volatile.Read(ref tail.At);
+            newest.ObservationVersion = Volatile.Read(ref tail.ObservationVersion);
+            newest.ObservationAge = Volatile.Read(ref tail.ObservationAge);
+            newest.DesiredVersion = Volatile.Read(ref tail.DesiredVersion);
+        }
+
+        return newest;
+    }
+
+    // The entries, oldest first, and their captures; inside the reader's sequence check.
+    private DecisionEntry[] ReadEntries(out CapturedSnapshot?[] captured)
+    {
         long written = Volatile.Read(ref _written);
         DecisionEntry[]? items = Volatile.Read(ref _items);
         CapturedSnapshot?[]? snapshots = Volatile.Read(ref _snapshots);
         int count = items is null ? 0 : (int)Math.Min(written, items.Length);
         var entries = new DecisionEntry[count];
-        var captured = new CapturedSnapshot?[count];
+        captured = new CapturedSnapshot?[count];
         long first = written - count;
         for (int i = 0; i < count; i++)
         {
@@ -185,25 +262,7 @@ internal class DecisionRing
             captured[i] = snapshots is null ? null : Volatile.Read(ref snapshots[at]);
         }
 
-        int tailCount = Volatile.Read(ref tail.Count);
-        long tailLastAt = Volatile.Read(ref tail.LastAt);
-        if (Volatile.Read(ref tail.Sequence) != sequence || !ReferenceEquals(Volatile.Read(ref _writer), writer))
-        {
-            return false;
-        }
-
-        if (count > 0 && tailCount > 0)
-        {
-            (entries[count - 1].Count, entries[count - 1].LastAt) = (tailCount, tailLastAt);
-        }
-
-        copy = new DecisionRecord[count];
-        for (int i = 0; i < count; i++)
-        {
-            copy[i] = entries[i].ToRecord(_definition, captured[i]);
-        }
-
-        return true;
+        return entries;
     }
 }
 
@@ -222,6 +281,20 @@ internal struct DecisionEntry
     public int Count;
     public byte Kind; // NextKind
 #pragma warning restore SA1401, CA1051
+
+    public static void Write(ref DecisionEntry to, in DecisionEntry values)
+    {
+        Volatile.Write(ref to.At, values.At);
+        Volatile.Write(ref to.LastAt, values.LastAt);
+        Volatile.Write(ref to.ObservationVersion, values.ObservationVersion);
+        Volatile.Write(ref to.ObservationAge, values.ObservationAge);
+        Volatile.Write(ref to.DesiredVersion, values.DesiredVersion);
+        Volatile.Write(ref to.Reason, values.Reason);
+        Volatile.Write(ref to.State, values.State);
+        Volatile.Write(ref to.Target, values.Target);
+        Volatile.Write(ref to.Count, values.Count);
+        Volatile.Write(ref to.Kind, values.Kind);
+    }
 
     public static DecisionEntry Read(ref DecisionEntry from) => new()
     {

@@ -4,9 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace FsmV2;
 
 /// <summary>
-/// One worker id's ring as the tick writes it: a decision that does not coalesce into the slot's
-/// <see cref="DecisionTail"/> becomes a compact entry (indexes and ticks, nothing allocated) and, for a captured
-/// worker type, its snapshot is serialised.
+/// One worker id's ring, typed by its worker's desired and observed states so that, for a captured worker type, the
+/// snapshot a decision was made on can be serialised.
 /// </summary>
 internal sealed class WorkerDecisions<TDesired, TObserved> : DecisionRing
 {
@@ -29,19 +28,17 @@ internal sealed class WorkerDecisions<TDesired, TObserved> : DecisionRing
     public void Retire(object owner) => _recorder.Retire(this, owner);
 
     /// <summary>
-    /// Records the decision <paramref name="next"/> that state <paramref name="state"/> made on
-    /// <paramref name="snapshot"/> as a new entry (the slot has tried to coalesce it into <paramref name="tail"/>).
+    /// The snapshot a decision was made on, serialised; <see langword="null"/> when it does not fit the budget or
+    /// cannot be serialised. Opt-in, so it may allocate. A state that cannot be serialised stops the capture for this
+    /// worker; the decisions are still recorded.
     /// </summary>
-    public void Record(ref DecisionTail tail, int state, in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion, long desiredVersion)
+    public CapturedSnapshot? Capture(in Snapshot<TDesired, TObserved> snapshot)
     {
-        CapturedSnapshot? captured = _capture ? Capture(in snapshot) : null;
-        Add(ref tail, state, in next, snapshot.Now.UtcTicks, observationVersion, snapshot.ObservationAge.Ticks, desiredVersion, captured);
-    }
+        if (!_capture)
+        {
+            return null;
+        }
 
-    // Opt-in, so it may allocate. A state that cannot be serialised stops the capture for this worker; the
-    // decisions are still recorded.
-    private CapturedSnapshot? Capture(in Snapshot<TDesired, TObserved> snapshot)
-    {
         WorkerIdentity who = snapshot.Identity;
         try
         {

@@ -22,8 +22,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private RestartLedger? _ledger; // a child's: its lifecycle's; a top-level worker's: created by its first restart
     private readonly bool _isChild;
     private volatile ActionRunner<TDesired, TObserved>? _actions; // created by the first action: idle workers have none
-    private readonly WorkerDecisions<TDesired, TObserved>? _decisions; // null when the flight recorder is off
-    private DecisionTail _tail; // the recording's newest entry's count and time, and its sequence lock: a stay coalesces here
+    private readonly DecisionLog<TDesired, TObserved>? _recorded; // null when the flight recorder is off
 
     private volatile int _state;
     private volatile string _reason = "added";
@@ -40,7 +39,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         _isChild = isChild;
         _transitionCounts = context.Metrics.TransitionCounts(Definition);
         _state = Resume(record, context);
-        _decisions = context.Recorder.Open<TDesired, TObserved>(this, record.Identity, Definition, context.Logger);
+        if (context.Recorder.IsEnabled)
+        {
+            _recorded = new DecisionLog<TDesired, TObserved>(); // allocated beside the slot: the tick touches it for every decision
+            _recorded.Ring = context.Recorder.Continue<TDesired, TObserved>(this, record.Identity, Definition, context.Logger);
+        }
     }
 
     /// <summary>
@@ -256,16 +259,102 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
 
         _supervision?.Decided();
-        if (_decisions is { } decisions && (next.Kind != NextKind.Stay || !_tail.TryCoalesce(_state, next.Reason, now.UtcTicks)))
+        if (_recorded is not { } log || (next.Kind == NextKind.Stay && log.Tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks)))
         {
-            decisions.Record(ref _tail, _state, in next, in snapshot, observation.Version, _record.DesiredVersion);
+            _reason = next.Reason;
+        }
+        else
+        {
+            RecordNew(log, in next, in snapshot, observation.Version);
         }
 
-        _reason = next.Reason;
         return true;
     }
 
-    ref DecisionTail IDecisionWriter.Tail => ref _tail;
+    /// <summary>
+    /// Records a decision that did not coalesce as the newest entry, under the tail's sequence lock. A stay is kept in
+    /// the tail while it fits (no other object is touched); any other decision, and the kept stay it follows, go to
+    /// the ring, opened here the first time (and its array allocated) outside the lock.
+    /// </summary>
+    private void RecordNew(DecisionLog<TDesired, TObserved> log, in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
+    {
+        ref DecisionTail tail = ref log.Tail;
+        WorkerDecisions<TDesired, TObserved>? ring = log.Ring;
+        long at = snapshot.Now.UtcTicks, age = snapshot.ObservationAge.Ticks, desired = _record.DesiredVersion;
+        CapturedSnapshot? captured = ring is { KeepsSnapshots: true } ? ring.Capture(in snapshot) : null;
+        bool keep = next.Kind == NextKind.Stay && ring is not { KeepsSnapshots: true } && DecisionTail.Fits(observationVersion, age, desired);
+        if (!keep || tail.IsKept)
+        {
+            ring ??= OpenRing(log);
+            ring.EnsureItems();
+        }
+
+        int sequence = tail.BeginWrite();
+        EndNewest(ref tail, ring);
+        if (keep)
+        {
+            tail.Keep(_state, at, observationVersion, age, desired);
+        }
+        else
+        {
+            var entry = new DecisionEntry { At = at, LastAt = at, Count = 1, ObservationVersion = observationVersion, ObservationAge = age, DesiredVersion = desired, Reason = next.Reason, State = _state, Target = DecisionNames.TargetIndex(in next), Kind = (byte)next.Kind };
+            ring!.Append(in entry, captured);
+            tail.Start(_state, next.Kind, at);
+        }
+
+        _reason = next.Reason;
+        tail.EndWrite(sequence);
+    }
+
+    // The newest entry ends: a kept stay moves into the ring, a ring entry takes its count and time; inside a write.
+    private void EndNewest(ref DecisionTail tail, DecisionRing? ring)
+    {
+        if (tail.IsKept)
+        {
+            DecisionEntry kept = tail.KeptEntry(_reason);
+            ring!.Append(in kept, captured: null);
+            tail.Moved();
+        }
+        else if (tail.Count > 0)
+        {
+            ring?.Close(ref tail);
+        }
+    }
+
+    private WorkerDecisions<TDesired, TObserved> OpenRing(DecisionLog<TDesired, TObserved> log)
+    {
+        WorkerDecisions<TDesired, TObserved> ring = _context.Recorder.Open<TDesired, TObserved>(this, _record.Identity, Definition, _context.Logger);
+        Volatile.Write(ref log.Ring, ring);
+        return ring;
+    }
+
+    // When this instance stops: its recording moves into a ring, so it outlives the slot (RemovedWorkersKept) and a
+    // new instance of its id can continue it.
+    private void SealRecording()
+    {
+        if (_recorded is not { } log)
+        {
+            return;
+        }
+
+        WorkerDecisions<TDesired, TObserved> ring = log.Ring ?? OpenRing(log);
+        ref DecisionTail tail = ref log.Tail;
+        if (tail.IsKept)
+        {
+            ring.EnsureItems();
+            int sequence = tail.BeginWrite();
+            EndNewest(ref tail, ring);
+            tail.EndWrite(sequence);
+        }
+    }
+
+    ref DecisionTail IDecisionWriter.Tail => ref _recorded!.Tail;
+
+    DecisionRing? IDecisionWriter.Ring => _recorded is { } log ? Volatile.Read(ref log.Ring) : null;
+
+    string IDecisionWriter.NewestReason => _reason;
+
+    WorkerDefinition IDecisionWriter.Definition => Definition;
 
     private void Dispatch(in Next next, DateTimeOffset now)
     {
@@ -565,6 +654,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     public override async Task StopAsync()
     {
         _removed = true;
+        SealRecording();
         _actions?.CancelCurrent();
         StopCollecting();
         if (_children is not null)
@@ -575,7 +665,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         _actions?.Dispose();
         Dispose();
-        _decisions?.Retire(this);
+        _recorded?.Ring?.Retire(this);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
