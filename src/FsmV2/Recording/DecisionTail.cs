@@ -62,6 +62,7 @@ internal struct DecisionTail
     /// (UTC ticks) into the newest entry when that is a stay in the same state with the same reason
     /// (<paramref name="newestReason"/>, the slot's).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryCoalesce(int state, string newestReason, string reason, long at)
     {
         if ((Stay != state + 1 && Stay != ~state) || !(ReferenceEquals(newestReason, reason) || string.Equals(newestReason, reason, StringComparison.Ordinal)))

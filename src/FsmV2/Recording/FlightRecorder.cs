@@ -31,6 +31,9 @@ public sealed class FlightRecorder
     /// <summary>Whether decisions are recorded (<see cref="FlightRecorderOptions.Capacity"/> is above 0).</summary>
     public bool IsEnabled => _options.Capacity > 0;
 
+    /// <summary>How many rings are open (live workers that needed one, and those kept after they left); for tests.</summary>
+    internal int RingCount => _rings.Count;
+
     /// <summary>The ids of the workers (children included) with a recording, in no particular order.</summary>
     public IReadOnlyCollection<string> WorkerIds => IsEnabled ? [.. _liveIds().Concat(_rings.Keys).Distinct(StringComparer.Ordinal)] : [];
 

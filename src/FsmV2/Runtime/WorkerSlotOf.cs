@@ -259,13 +259,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
 
         _supervision?.Decided();
-        if (_recorded is not { } log || (next.Kind == NextKind.Stay && log.Tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks)))
+        if (_recorded is not { } log)
         {
             _reason = next.Reason;
         }
-        else
+        else if (next.Kind != NextKind.Stay || !log.Tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks))
         {
-            RecordNew(log, in next, in snapshot, observation.Version);
+            RecordNew(log, in next, in snapshot, observation.Version); // sets _reason; a coalesced stay's is the same
         }
 
         return true;
