@@ -23,6 +23,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private readonly bool _isChild;
     private volatile ActionRunner<TDesired, TObserved>? _actions; // created by the first action: idle workers have none
     private readonly DecisionLog<TDesired, TObserved>? _recorded; // null when the flight recorder is off
+    private readonly bool _captures; // the recorder keeps this worker's snapshots: every entry goes to the ring
 
     private volatile int _state;
     private volatile string _reason = "added";
@@ -43,6 +44,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         {
             _recorded = new DecisionLog<TDesired, TObserved>(); // allocated beside the slot: the tick touches it for every decision
             _recorded.Ring = context.Recorder.Continue<TDesired, TObserved>(this, record.Identity, Definition, context.Logger);
+            _captures = _recorded.Ring is { KeepsSnapshots: true };
         }
     }
 
@@ -281,8 +283,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         ref DecisionTail tail = ref log.Tail;
         WorkerDecisions<TDesired, TObserved>? ring = log.Ring;
         long at = snapshot.Now.UtcTicks, age = snapshot.ObservationAge.Ticks, desired = _record.DesiredVersion;
-        CapturedSnapshot? captured = ring is { KeepsSnapshots: true } ? ring.Capture(in snapshot) : null;
-        bool keep = next.Kind == NextKind.Stay && ring is not { KeepsSnapshots: true } && DecisionTail.Fits(observationVersion, age, desired);
+        CapturedSnapshot? captured = _captures ? ring!.Capture(in snapshot) : null;
+        bool keep = next.Kind == NextKind.Stay && !_captures && DecisionTail.Fits(observationVersion, age, desired);
         if (!keep || tail.IsKept)
         {
             ring ??= OpenRing(log);
@@ -306,7 +308,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         tail.EndWrite(sequence);
     }
 
-    // The newest entry ends: a kept stay moves into the ring, a ring entry takes its count and time; inside a write.
+    // The newest entry ends: a kept stay moves into the ring, a coalesced stay in the ring takes its count and time
+    // (so a first stay after a transition touches nothing but the log); inside a write.
     private void EndNewest(ref DecisionTail tail, DecisionRing? ring)
     {
         if (tail.IsKept)
@@ -315,9 +318,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             ring!.Append(in kept, captured: null);
             tail.Moved();
         }
-        else if (tail.Count > 0)
+        else if (tail.Stay > 0 && tail.Count > 1)
         {
-            ring?.Close(ref tail);
+            ring!.Close(ref tail); // only a stay in the ring has coalesced: any other entry's count is 1, as appended
         }
     }
 
