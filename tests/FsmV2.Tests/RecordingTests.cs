@@ -220,6 +220,7 @@ public class RecordingTests
         h.Step(9);
 
         Assert.Equal(1, h.Supervisor.Recorder.RingCount);
+        Assert.Equal((64, 40), (System.Runtime.CompilerServices.Unsafe.SizeOf<DecisionEntry>(), System.Runtime.CompilerServices.Unsafe.SizeOf<DecisionTail>())); // as documented
         DecisionRecord idle = Assert.Single(h.Supervisor.Recorder.GetDecisions("idle"));
         Assert.Equal(("Idle", NextKind.Stay, 10, 1L, 1L), (idle.State, idle.Kind, idle.Count, idle.ObservationVersion, idle.DesiredVersion));
         Assert.Equal((TestClock.Start + TimeSpan.FromMilliseconds(100), TestClock.Start + TimeSpan.FromMilliseconds(1000)), (idle.At, idle.LastAt));
