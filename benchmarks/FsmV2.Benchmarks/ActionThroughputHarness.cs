@@ -19,45 +19,61 @@ internal static class ActionThroughputHarness
     public const int Workers = 1_000;
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
 
+    /// <summary>The action pool's concurrency: <see cref="ActionPool.Shared"/>'s (8 per processor) unless <c>FSMV2_ACTIONS_CONCURRENCY</c> sets it.</summary>
+    private static readonly int Concurrency =
+        int.TryParse(Environment.GetEnvironmentVariable("FSMV2_ACTIONS_CONCURRENCY"), CultureInfo.InvariantCulture, out int n) && n > 0 ? n : Environment.ProcessorCount * 8;
+
     public static string Run()
     {
-        (double fsm, double fsmBytes, double fsmPaused) = Supervised();
+        (double fsm, double fsmBytes, double fsmPaused, Ticking ticking) = Supervised();
         (double run, double runBytes, double runPaused) = TaskRun();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Workers:N0} workers' no-op actions | {fsm:N0}/s, {fsmBytes:0} B/action, {fsmPaused:0} % in GC pauses | Task.Run {run:N0}/s, {runBytes:0} B/action, {runPaused:0} % in GC pauses | {fsm / run:0.00}× the throughput, {fsmBytes / runBytes:0.0}× the bytes |");
+            $"| {Workers:N0} workers' no-op actions, pool of {Concurrency} | {fsm:N0}/s, {fsmBytes:0} B/action, {fsmPaused:0} % in GC pauses; {ticking.PerSecond:N0} ticks/s, {ticking.ActionsPerTick:0.0} actions per tick, the pool {ticking.Running:0.0} running and {ticking.Queued:0.0} queued on average | Task.Run {run:N0}/s, {runBytes:0} B/action, {runPaused:0} % in GC pauses | {fsm / run:0.00}× the throughput, {fsmBytes / runBytes:0.0}× the bytes |");
     }
 
-    private static (double PerSecond, double Bytes, double PausedPercent) Supervised()
+    private static (double PerSecond, double Bytes, double PausedPercent, Ticking Ticking) Supervised()
     {
         var load = new BusyLoad(0, TimeSpan.Zero);
-        var supervisor = new Supervisor(new SupervisorOptions { StaleAfter = TimeSpan.FromHours(1) }, actionPool: new ActionPool(Environment.ProcessorCount * 8, 10_000));
+        var pool = new ActionPool(Concurrency, 10_000);
+        var supervisor = new Supervisor(new SupervisorOptions { StaleAfter = TimeSpan.FromHours(1) }, actionPool: pool);
         for (int i = 0; i < Workers; i++)
         {
             supervisor.AddWorker($"busy-{i}", new BusyWorker(load), new BusyConfig(i));
         }
 
-        TickFor(supervisor, TimeSpan.FromSeconds(1)); // warm-up
+        TickFor(supervisor, pool, TimeSpan.FromSeconds(1)); // warm-up
         long actions = load.Actions;
         long bytes = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan paused = GC.GetTotalPauseDuration();
-        double seconds = TickFor(supervisor, Window);
+        (double seconds, Ticking ticking) = TickFor(supervisor, pool, Window);
         long done = load.Actions - actions;
+        ticking = ticking with { ActionsPerTick = done / (ticking.PerSecond * seconds) };
         double perAction = (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)done;
         double pausedPercent = (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds * 100;
         supervisor.ShutdownAsync().GetAwaiter().GetResult();
-        return (done / seconds, perAction, pausedPercent);
+        return (done / seconds, perAction, pausedPercent, ticking);
     }
 
-    private static double TickFor(Supervisor supervisor, TimeSpan window)
+    // Also samples the pool after every tick: how many actions run and wait, on average.
+    private static (double Seconds, Ticking Ticking) TickFor(Supervisor supervisor, ActionPool pool, TimeSpan window)
     {
         var watch = Stopwatch.StartNew();
+        long ticks = 0;
+        long running = 0;
+        long queued = 0;
         while (watch.Elapsed < window)
         {
             supervisor.Tick();
+            ticks++;
+            running += pool.Running;
+            queued += pool.Queued;
         }
 
-        return watch.Elapsed.TotalSeconds;
+        double seconds = watch.Elapsed.TotalSeconds;
+        return (seconds, new Ticking(ticks / seconds, 0, running / (double)ticks, queued / (double)ticks));
     }
+
+    private readonly record struct Ticking(double PerSecond, double ActionsPerTick, double Running, double Queued);
 
     private static (double PerSecond, double Bytes, double PausedPercent) TaskRun()
     {

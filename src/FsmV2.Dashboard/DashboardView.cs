@@ -11,6 +11,7 @@ internal sealed record DashboardView(
     DateTimeOffset At,
     string Health,
     IReadOnlyList<string> HealthWorkers,
+    string HealthDescription,
     SupervisionTotals Totals,
     bool Actions,
     IReadOnlyList<WorkerView> Workers);
@@ -77,24 +78,13 @@ internal sealed class DashboardViewBuilder
         DateTimeOffset now = _time.GetUtcNow();
         IReadOnlyList<WorkerStatus> all = _supervisor.GetStatus();
         var workers = new List<WorkerView>(all.Count);
-        var unhealthy = new List<string>();
-        var degraded = new List<string>();
         foreach (WorkerStatus status in all)
         {
-            WorkerView view = Worker(status, _supervisor.GetCircuits(status.Id), now);
-            workers.Add(view);
-            if (view.Fault.Escalated || view.Infrastructure?.Escalated == true)
-            {
-                unhealthy.Add(view.Id);
-            }
-            else if (view.Fault.State != nameof(CircuitState.Closed) || view.Infrastructure is { State: not nameof(CircuitState.Closed) } || view.IsStale)
-            {
-                degraded.Add(view.Id);
-            }
+            workers.Add(Worker(status, _supervisor.GetCircuits(status.Id), now));
         }
 
-        (string health, List<string> ids) = unhealthy.Count > 0 ? ("Unhealthy", unhealthy) : degraded.Count > 0 ? ("Degraded", degraded) : ("Healthy", degraded);
-        return new DashboardView(_options.Title, now, health, ids, _supervisor.GetTotals(), _options.EnableActions, workers);
+        TreeHealth health = _supervisor.GetHealth();
+        return new DashboardView(_options.Title, now, health.Status.ToString(), health.Workers, health.Description, health.Totals, _options.EnableActions, workers);
     }
 
     private WorkerView Worker(WorkerStatus s, WorkerCircuits? circuits, DateTimeOffset now)

@@ -59,24 +59,32 @@ internal sealed record FsmV2SiloSettings(SupervisorOptions Supervisor, TimeSpan 
 /// <summary>Registers FsmV2 on an Orleans silo.</summary>
 public static class FsmV2SiloBuilderExtensions
 {
+    private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>
     /// Hosts FsmV2 workers on this silo: each root worker (with its subtree) in a grain keyed by its id, ticked on a
     /// grain timer, persisted to grain storage <see cref="FsmV2SiloBuilder.StorageName"/>, and a keeper that
     /// re-activates the workers of a lost silo.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A supervisor option or <see cref="FsmV2SiloBuilder.KeeperInterval"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException">FsmV2 is already added to this silo.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A supervisor option (<see cref="SupervisorOptions.Validate"/>) or <see cref="FsmV2SiloBuilder.KeeperInterval"/> is out of range; the message names it.</exception>
     public static ISiloBuilder AddFsmV2(this ISiloBuilder builder, Action<FsmV2SiloBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var fsm = new FsmV2SiloBuilder(builder.Services);
-        configure(fsm);
-        if (fsm.KeeperInterval <= TimeSpan.Zero)
+        if (builder.Services.Any(static d => d.ServiceType == typeof(FsmV2SiloSettings)))
         {
-            throw new ArgumentOutOfRangeException(nameof(configure), fsm.KeeperInterval, "AddFsmV2: KeeperInterval must be positive.");
+            throw new InvalidOperationException("AddFsmV2 is called twice on this silo; configure every worker type and option in one call.");
         }
 
-        _ = new Supervisor(fsm.Supervisor); // validates the options now, naming the one out of range
+        var fsm = new FsmV2SiloBuilder(builder.Services);
+        configure(fsm);
+        if (fsm.KeeperInterval <= TimeSpan.Zero || fsm.KeeperInterval > MaxTimerPeriod)
+        {
+            throw new ArgumentOutOfRangeException(nameof(configure), fsm.KeeperInterval, $"AddFsmV2: KeeperInterval ({fsm.KeeperInterval}) must be positive and at most {MaxTimerPeriod:d\\.hh\\:mm\\:ss\\.fff}, the longest period a timer accepts.");
+        }
+
+        fsm.Supervisor.Validate(); // now, naming the option out of range (SupervisorOptions.TickInterval, ...)
         builder.Services.AddSingleton(new FsmV2SiloSettings(fsm.Supervisor, fsm.KeeperInterval));
         builder.Services.TryAddSingleton<WorkerTypeRegistry>();
         builder.Services.AddHostedService<FleetKeeper>();

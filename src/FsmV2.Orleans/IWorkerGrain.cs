@@ -14,7 +14,10 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task AddAsync(string workerType, string specJson);
 
     /// <summary>Sets a new spec on the root worker (JSON, as for <see cref="AddAsync"/>).</summary>
-    /// <exception cref="InvalidOperationException">The grain hosts no worker.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The grain hosts no worker, or this activation was fenced (its storage refused a write as stale): call again, the
+    /// next activation has the newer state.
+    /// </exception>
     Task UpdateSpecAsync(string specJson);
 
     /// <summary>Asks the root worker to shut down gracefully; when it leaves, its grain state is cleared.</summary>

@@ -72,6 +72,24 @@ public sealed class ViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_page_gives_the_readiness_verdict_a_supervisor_shutting_down_is_Unhealthy()
+    {
+        Start(new SupervisorOptions());
+        _supervisor.AddWorker("ok", new SecretWorker(), new SecretSpec("x"));
+        DashboardView running = await StepUntilAsync(v => v.Workers[0].ObservationAgeMs is not null);
+        Assert.Equal("Healthy", running.Health);
+
+        Task shutdown = _supervisor.ShutdownAsync(TestContext.Current.CancellationToken); // pending until the fake clock moves
+        DashboardView view = Builder().Build();
+
+        Assert.Equal("Unhealthy", view.Health);
+        Assert.Equal("the supervisor is shutting down", view.HealthDescription);
+        Assert.Empty(view.HealthWorkers);
+        Assert.Equal(_supervisor.GetHealth().Status.ToString(), view.Health);
+        await _time.AdvanceUntilAsync(shutdown, TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public void A_spec_that_opts_in_but_cannot_be_written_is_named_and_logged()
     {
         Start(new SupervisorOptions());

@@ -45,8 +45,19 @@ public sealed class FailoverTests
         await Probe.WaitUntilAsync(() => ids.All(Probe.BeatSinceArm.ContainsKey), Bound, "every worker to beat again after the kill");
         clock.Stop();
 
+        // the lost silo's activations have stopped: none of them beats while every worker beats twice more elsewhere
+        int untilBack = Volatile.Read(ref Probe.BeatsOnDeadSilo);
+        int late = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            Probe.Arm(deadSilo: dead);
+            await Probe.WaitUntilAsync(() => ids.All(Probe.BeatSinceArm.ContainsKey), Bound, "every worker to beat once more");
+            late += Volatile.Read(ref Probe.BeatsOnDeadSilo);
+        }
+
         WorkerGrainStatus[] after = await StatusAsync(grains, ids);
-        TestContext.Current.TestOutputHelper?.WriteLine($"{(kill ? "kill" : "graceful stop")}: every worker active again {clock.ElapsedMilliseconds} ms after the loss; silos after: {Distribution(after)}; {Probe.Actions} actions in all, {Probe.BeatsOnDeadSilo} beat(s) of the lost silo's activations after the loss");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{(kill ? "kill" : "graceful stop")}: every worker active again {clock.ElapsedMilliseconds} ms after the loss; silos after: {Distribution(after)}; {Probe.Actions} actions in all; the lost silo's activations beat {untilBack} time(s) after the loss until every worker was back, {late} time(s) after that; {CapturedLog.Lines.Count(l => l.EventId == 95)} fenced, {CapturedLog.Lines.Count(l => l.EventId == 96)} claim(s) refused in this process so far");
+        Assert.Equal(0, late);
         Assert.All(after, s =>
         {
             Assert.NotEqual(dead, s.Silo);

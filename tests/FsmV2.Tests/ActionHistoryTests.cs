@@ -7,42 +7,70 @@ public class ActionHistoryTests
     [Fact]
     public void Keeps_the_most_recent_results_oldest_first()
     {
-        ActionHistory history = ActionHistory.Empty;
+        var history = new ActionHistory(3);
+        Assert.Empty(history.Current);
+        Assert.Null(history.Latest);
         for (int i = 0; i < 20; i++)
         {
-            history = history.Append(Result(i), length: 3);
+            history.Append(Result(i));
         }
 
-        Assert.Equal(["a17", "a18", "a19"], history.Select(r => r.Action));
-        Assert.Equal("a19", history[^1].Action);
-        Assert.Throws<ArgumentOutOfRangeException>(() => history[3]);
+        IReadOnlyList<ActionResult> window = history.Current;
+        Assert.Equal(["a17", "a18", "a19"], window.Select(r => r.Action));
+        Assert.Equal("a19", window[^1].Action);
+        Assert.Same(window[^1], history.Latest);
+        Assert.Same(window, history.Current); // built once while it is the latest
+        Assert.Equal(20, history.Total);
     }
 
     [Fact]
-    public void A_published_window_never_changes_when_later_results_are_appended()
+    public void A_window_never_changes_and_a_past_one_is_rebuilt_while_the_ring_holds_it()
     {
-        ActionHistory history = ActionHistory.Empty;
-        var windows = new List<(ActionHistory Window, string[] Expected)>();
-        for (int i = 0; i < 25; i++) // several times past the buffer (twice the length): the windows span copies
+        var history = new ActionHistory(4);
+        var windows = new List<(IReadOnlyList<ActionResult> Window, string[] Expected)>();
+        for (int i = 0; i < 25; i++) // several times round the ring (twice the length)
         {
-            history = history.Append(Result(i), length: 4);
-            windows.Add((history, [.. history.Select(r => r.Action)]));
+            history.Append(Result(i));
+            windows.Add((history.Current, [.. history.Current.Select(r => r.Action)]));
         }
 
-        foreach ((ActionHistory window, string[] expected) in windows)
+        foreach ((IReadOnlyList<ActionResult> window, string[] expected) in windows)
         {
             Assert.Equal(expected, window.Select(r => r.Action));
         }
 
         Assert.Equal(["a0"], windows[0].Expected);
         Assert.Equal(["a21", "a22", "a23", "a24"], windows[^1].Expected);
+
+        // A snapshot's window, asked for after later results: whole while fewer than the length ended since, then only what is left.
+        Assert.Equal(["a18", "a19", "a20", "a21"], history.Window(22).Select(r => r.Action));
+        Assert.Equal(["a18", "a19", "a20"], history.Window(21).Select(r => r.Action)); // 4 later: its oldest is gone
+        Assert.Equal("a20", history.At(21)?.Action);
+        Assert.Equal(["a18", "a19"], history.Window(20).Select(r => r.Action)); // a16 and a17 overwritten since
+        Assert.Null(history.At(10));
     }
 
     [Fact]
     public void A_length_of_one_keeps_only_the_last()
     {
-        ActionHistory history = ActionHistory.Empty.Append(Result(1), 1).Append(Result(2), 1).Append(Result(3), 1);
+        var history = new ActionHistory(1);
+        history.Append(Result(1));
+        history.Append(Result(2));
+        history.Append(Result(3));
 
-        Assert.Equal("a3", Assert.Single(history).Action);
+        Assert.Equal("a3", Assert.Single(history.Current).Action);
+    }
+
+    [Fact]
+    public void A_snapshot_built_by_the_supervisor_reads_the_window_of_its_decision()
+    {
+        var history = new ActionHistory(2);
+        history.Append(Result(1));
+        var snapshot = new Snapshot<int, int>(new WorkerIdentity("w", "T"), 0, 0, default, default, false, null, history);
+        history.Append(Result(2));
+        history.Append(Result(3));
+
+        Assert.Equal(["a1"], snapshot.RecentActions.Select(r => r.Action));
+        Assert.Equal("a1", snapshot.LastAction?.Action);
     }
 }

@@ -137,7 +137,8 @@
     const health = document.getElementById("health");
     health.textContent = view.health;
     health.dataset.health = view.health;
-    document.getElementById("health-workers").textContent = view.healthWorkers.length ? view.healthWorkers.join(", ") : "";
+    health.title = view.healthDescription;
+    document.getElementById("health-workers").textContent = view.healthWorkers.length ? view.healthWorkers.join(", ") : view.health === "Healthy" ? "" : view.healthDescription;
     const t = view.totals;
     document.getElementById("totals").textContent = `supervised ${t.supervised} · running ${t.running} · failed ${t.failed} · restarts ${t.restarts}`;
     document.getElementById("actions-head").hidden = !view.actions;

@@ -91,8 +91,15 @@ public sealed class ActionPool
     [ThreadStatic]
     private static bool t_draining;
 
+    // A read first: while every slot is busy (the steady state of a busy pool) a caller does not take the counter's
+    // cache line from the threads that release slots only to give it back.
     private bool TryTakeSlot()
     {
+        if (Volatile.Read(ref _running) >= MaxConcurrency)
+        {
+            return false;
+        }
+
         if (Interlocked.Increment(ref _running) <= MaxConcurrency)
         {
             return true;

@@ -9,7 +9,7 @@ namespace FsmV2;
 /// slot released and the run marked <see cref="ActionOutcome.Abandoned"/> at 3×), and keeps the last results.
 /// </summary>
 /// <remarks>
-/// Nothing is allocated per action but its result and a small window of the history (<see cref="ActionHistory"/>): the run's state lives in the
+/// Nothing is allocated per action but its result (kept in a ring, <see cref="ActionHistory"/>): the run's state lives in the
 /// runner's fields, the cancellation source is reset and reused unless it was cancelled, the completion task is
 /// created only when someone asks for it while an action is in flight, and one watch timer per runner stays armed
 /// for the earliest deadline (an action that ends before its timeout leaves the timer to fire once, find nothing
@@ -31,7 +31,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private int _inFlight;
     private int _action = -1;
     private TDesired _desired = default!;
-    private ActionHistory _history = ActionHistory.Empty;
+    private readonly ActionHistory _history;
 
     // Under _gate: the run in progress (its state, so that none is allocated per action), and the watch.
     private Run _current;
@@ -59,6 +59,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         _logger = context.Logger;
         _metrics = context.Metrics;
         _host = host;
+        _history = new ActionHistory(context.Options.ActionHistoryLength);
     }
 
     /// <summary>The worker's retry gate (<see cref="SupervisorOptions.ActionRetryBackoff"/>), if configured; the tick's.</summary>
@@ -70,11 +71,14 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     /// <summary>The name of the action queued or running, or <see langword="null"/>.</summary>
     public string? CurrentAction => InFlight && _action >= 0 ? _definition.GetActionName(_action) : null;
 
-    /// <summary>The most recent results, oldest first; replaced (a window never changes) on each completion.</summary>
-    public IReadOnlyList<ActionResult> History => Volatile.Read(ref _history);
+    /// <summary>The ring of the most recent results, appended to in place (readers ask it for an immutable window).</summary>
+    public ActionHistory Results => _history;
+
+    /// <summary>The most recent results, oldest first: an immutable list, built when asked for after a completion.</summary>
+    public IReadOnlyList<ActionResult> History => _history.Current;
 
     /// <summary>The most recent result, or <see langword="null"/> before the first action ended.</summary>
-    public ActionResult? LastResult => History is { Count: > 0 } history ? history[^1] : null;
+    public ActionResult? LastResult => _history.Latest;
 
     /// <summary>Completes when the current action (if any) has ended.</summary>
     public Task Completion
@@ -318,7 +322,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         }
     }
 
-    private void Append(ActionResult result) => Volatile.Write(ref _history, _history.Append(result, _options.ActionHistoryLength));
+    private void Append(ActionResult result) => _history.Append(result);
 
     // Under _gate. Arms the watch for _deadline (the timer is created on the first action and kept).
     private void ArmWatch(long now)

@@ -8,6 +8,8 @@ namespace FsmV2;
 public readonly struct Snapshot<TDesired, TObserved>
 {
     private readonly IReadOnlyList<ActionResult>? _recentActions;
+    private readonly ActionHistory? _history; // the supervisor's: the worker's ring and the count at this decision
+    private readonly long _actionsTotal;
 
     /// <summary>Creates a snapshot. The supervisor builds them; tests of state methods may too.</summary>
     public Snapshot(
@@ -28,6 +30,14 @@ public readonly struct Snapshot<TDesired, TObserved>
         ShutdownRequested = shutdownRequested;
         CollectError = collectError;
         _recentActions = recentActions;
+    }
+
+    // The supervisor's: the window of recent actions is built only if a state reads it.
+    internal Snapshot(WorkerIdentity identity, TDesired desired, TObserved observed, DateTimeOffset collectedAt, DateTimeOffset now, bool shutdownRequested, Exception? collectError, ActionHistory? history)
+        : this(identity, desired, observed, collectedAt, now, shutdownRequested, collectError)
+    {
+        _history = history;
+        _actionsTotal = history?.Total ?? 0;
     }
 
     /// <summary>Who the worker is.</summary>
@@ -62,9 +72,11 @@ public readonly struct Snapshot<TDesired, TObserved>
 
     /// <summary>
     /// The worker's most recent action results, oldest first (at most
-    /// <see cref="SupervisorOptions.ActionHistoryLength"/>), so states can decide on how their actions went.
+    /// <see cref="SupervisorOptions.ActionHistoryLength"/>), so states can decide on how their actions went. The list
+    /// is built when first read, as of this decision; a snapshot kept and first read after
+    /// <see cref="SupervisorOptions.ActionHistoryLength"/> more of the worker's actions have ended lacks the results overwritten since.
     /// </summary>
-    public IReadOnlyList<ActionResult> RecentActions => _recentActions ?? [];
+    public IReadOnlyList<ActionResult> RecentActions => _history is { } history ? history.Window(_actionsTotal) : _recentActions ?? [];
 
     /// <summary>
     /// The worker's parent wants it stopped but resident (the parent is stopping, or this child is disabled).
@@ -77,5 +89,5 @@ public readonly struct Snapshot<TDesired, TObserved>
     public ChildrenView Children { get; init; }
 
     /// <summary>The most recent action result, or <see langword="null"/> if no action has run yet.</summary>
-    public ActionResult? LastAction => _recentActions is { Count: > 0 } r ? r[r.Count - 1] : null;
+    public ActionResult? LastAction => _history is { } history ? history.At(_actionsTotal) : _recentActions is { Count: > 0 } r ? r[r.Count - 1] : null;
 }

@@ -234,7 +234,7 @@ internal sealed class ChildLifecycle : IDroppable
         try
         {
             _context.Store.Remove(Id);
-            slot = Spec.Start(_context, _parent, Ledger, now);
+            slot = Spec.Start(_context, _parent, Id, Ledger, now);
         }
 #pragma warning disable CA1031 // A child that cannot be created is a state of its own, retried with backoff.
         catch (Exception error)
@@ -314,7 +314,7 @@ internal sealed class ChildLifecycle : IDroppable
         bool running = slot.Phase is LifecyclePhase.RunningHealthy or LifecyclePhase.RunningDegraded;
         if (_state == ChildLifecycleState.Starting && running)
         {
-            To(ChildLifecycleState.Running, $"reached {slot.Phase}", now);
+            To(ChildLifecycleState.Running, Reached(slot.Phase), now);
         }
         else if (_state == ChildLifecycleState.Running && _attempt > 0 && now - _since >= _context.Options.RestartStabilityWindow)
         {
@@ -323,6 +323,14 @@ internal sealed class ChildLifecycle : IDroppable
             Log.ChildStable(_context.Logger, _parent.Id, Id, _context.Options.RestartStabilityWindow.TotalSeconds);
         }
     }
+
+    // One reason string per phase, not one per child (a tree of a million children kept a million copies).
+    private static string Reached(LifecyclePhase phase) => phase switch
+    {
+        LifecyclePhase.RunningHealthy => "reached RunningHealthy",
+        LifecyclePhase.RunningDegraded => "reached RunningDegraded",
+        _ => $"reached {phase}",
+    };
 
     private void FollowLeaving(WorkerSlot slot, DateTimeOffset now)
     {

@@ -80,7 +80,9 @@ public abstract class ChildSpec
     /// before it is compared or started; throws an error naming the child and the field.
     /// </summary>
     internal virtual void Prepare(SupervisorContext context, WorkerIdentity parent, VariableBundle inherited) =>
-        Variables = (Spec as IHasVariables)?.Variables is { } own ? VariableBundle.Merge(inherited, own) : inherited.WithInternal(null);
+        Variables = (Spec as IHasVariables)?.Variables is { } own ? VariableBundle.Merge(inherited, own)
+            : inherited.Internal.Count == 0 ? inherited // nothing to strip: the parent's bundle itself, not a copy per child
+            : inherited.WithInternal(null);
 
     /// <summary>The variables this child's own children inherit; set by <see cref="Prepare"/>.</summary>
     internal VariableBundle Variables { get; private protected set; } = VariableBundle.Empty;
@@ -93,7 +95,7 @@ public abstract class ChildSpec
         other.Policy == Policy && other.StartupTimeout == StartupTimeout && other.ShutdownTimeout == ShutdownTimeout;
 
     /// <summary>Creates and starts a live instance of the child, counting its restarts in <paramref name="ledger"/>.</summary>
-    internal abstract WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, RestartLedger ledger, DateTimeOffset now);
+    internal abstract WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, string id, RestartLedger ledger, DateTimeOffset now);
 
     /// <summary>The child's worker type name, known before an instance exists (for a child that cannot be created).</summary>
     internal abstract string WorkerType { get; }

@@ -79,8 +79,8 @@ internal sealed class TemplatedChildSpec<TChild, TDesired, TObserved> : ChildSpe
         typed._rendered is not null && _rendered is not null &&
         typed._rendered.ContentHash == _rendered.ContentHash;
 
-    internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, RestartLedger ledger, DateTimeOffset now) =>
-        TypedChildSpec<TChild, TDesired, TObserved>.StartWorker(_create, Name, _desired, context, parent, ledger, now);
+    internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, string id, RestartLedger ledger, DateTimeOffset now) =>
+        TypedChildSpec<TChild, TDesired, TObserved>.StartWorker(_create, Name, _desired, context, parent, id, ledger, now);
 
     internal override void Apply(WorkerSlot slot, DateTimeOffset now) =>
         TypedChildSpec<TChild, TDesired, TObserved>.ApplyDesired(slot, _desired, now);

@@ -25,13 +25,13 @@ internal sealed class TypedChildSpec<TChild, TDesired, TObserved> : ChildSpec<TC
         SameSupervision(typed) &&
         EqualityComparer<TDesired>.Default.Equals(typed._spec, _spec);
 
-    internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, RestartLedger ledger, DateTimeOffset now) =>
-        StartWorker(_create, Name, _spec, context, parent, ledger, now);
+    internal override WorkerSlot Start(SupervisorContext context, WorkerIdentity parent, string id, RestartLedger ledger, DateTimeOffset now) =>
+        StartWorker(_create, Name, _spec, context, parent, id, ledger, now);
 
-    internal static WorkerSlot StartWorker(Func<TChild> create, string name, TDesired spec, SupervisorContext context, WorkerIdentity parent, RestartLedger ledger, DateTimeOffset now)
+    internal static WorkerSlot StartWorker(Func<TChild> create, string name, TDesired spec, SupervisorContext context, WorkerIdentity parent, string id, RestartLedger ledger, DateTimeOffset now)
     {
         TChild worker = create() ?? throw new InvalidOperationException($"The factory of child '{name}' of worker '{parent.Id}' returned null.");
-        var identity = new WorkerIdentity($"{parent.Id}/{name}", worker.Definition.WorkerType);
+        var identity = new WorkerIdentity(id, worker.Definition.WorkerType); // the lifecycle's id string, not a second copy
         TDesired desired = Supervisor.Derive(worker, identity, spec);
         var record = new WorkerRecord<TDesired, TObserved>(identity, desired, now);
         context.Store.Add(record);

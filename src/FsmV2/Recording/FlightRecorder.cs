@@ -72,11 +72,11 @@ public sealed class FlightRecorder
     }
 
     /// <summary>
-    /// When worker instance <paramref name="owner"/> is created: the ring of its id to continue (a restarted child,
+    /// When worker instance <paramref name="writer"/> is created (<paramref name="owner"/> stands for it among the ring's owners): the ring of its id to continue (a restarted child,
     /// a worker added again with the same id and type), or a new one for a captured worker type; else
     /// <see langword="null"/> — the instance opens one at its first entry that does not stay in its slot.
     /// </summary>
-    internal WorkerDecisions<TDesired, TObserved>? Continue<TDesired, TObserved>(IDecisionWriter owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
+    internal WorkerDecisions<TDesired, TObserved>? Continue<TDesired, TObserved>(IDecisionWriter writer, object owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
     {
         if (!IsEnabled)
         {
@@ -88,16 +88,16 @@ public sealed class FlightRecorder
             if (_rings.TryGetValue(identity.Id, out DecisionRing? found) && found.Identity == identity && found is WorkerDecisions<TDesired, TObserved> ring)
             {
                 ring.Owners.Add(owner);
-                ring.Adopt(owner);
+                ring.Adopt(writer);
                 return ring;
             }
         }
 
-        return _captured.Contains(identity.WorkerType) ? Open<TDesired, TObserved>(owner, identity, definition, logger) : null;
+        return _captured.Contains(identity.WorkerType) ? Open<TDesired, TObserved>(writer, owner, identity, definition, logger) : null;
     }
 
-    /// <summary>Opens (or continues) the ring of worker instance <paramref name="owner"/> (the recorder is on).</summary>
-    internal WorkerDecisions<TDesired, TObserved> Open<TDesired, TObserved>(IDecisionWriter owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
+    /// <summary>Opens (or continues) the ring of worker instance <paramref name="writer"/> (the recorder is on); <paramref name="owner"/> stands for the instance among the ring's owners.</summary>
+    internal WorkerDecisions<TDesired, TObserved> Open<TDesired, TObserved>(IDecisionWriter writer, object owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
     {
         lock (_gate)
         {
@@ -108,7 +108,7 @@ public sealed class FlightRecorder
             }
 
             ring.Owners.Add(owner);
-            ring.Adopt(owner);
+            ring.Adopt(writer);
             return ring;
         }
     }

@@ -15,7 +15,7 @@ namespace FsmV2;
 /// outlives its timeout is recorded as timed out and cancelled, and no new call starts until it returns (a late
 /// answer is still accepted as an observation). A call that completes synchronously allocates nothing here: the
 /// cancellation source is rented from the supervisor's <see cref="CollectorScheduler"/> for the call and returned after it
-/// unless it was cancelled (only the store's new observation is allocated), so an idle collector holds none.
+/// unless it was cancelled, and the record refreshes its observation in place, so an idle collector holds none.
 /// <para>It is the base of the worker's slot rather than an object of its own (the slot is its only user), which saves
 /// an object header and three references per worker (ADR 0016).</para>
 /// </remarks>
@@ -130,8 +130,13 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
 
     private void Collect()
     {
-        if (NoteIfStillHung() || !TryBeginCall(out long call, out CancellationToken token))
+        if (!TryBeginCall(out long call, out CancellationToken token, out bool stillHung))
         {
+            if (stillHung)
+            {
+                NoteStillHung();
+            }
+
             return;
         }
 
@@ -146,13 +151,13 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         }
         catch (Exception ex)
         {
-            Completed(call, default!, ex);
+            Completed(call, default!, ex, timeoutArmed: false);
             return;
         }
 
         if (collect.IsCompletedSuccessfully)
         {
-            Completed(call, collect.Result, null);
+            Completed(call, collect.Result, null, timeoutArmed: false);
             return;
         }
 
@@ -160,40 +165,33 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         CompleteLater(collect, call);
     }
 
-    // A call is outstanding: collect again when it returns; if it outlived its timeout, say so again and check back later.
-    private bool NoteIfStillHung()
+    // A call outlived its timeout and is still outstanding: say so again and check back later.
+    private void NoteStillHung()
     {
-        bool stillHung;
-        lock (this)
-        {
-            if (_stopped || !_busy)
-            {
-                return _stopped;
-            }
-
-            _pending = true;
-            stillHung = _timedOut;
-        }
-
-        if (stillHung)
-        {
-            Fail(new CollectTimeoutException(
-                $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_context.Options.CollectTimeout.TotalMilliseconds} ms; no new call starts until it does."));
-            ArmCollect();
-        }
-
-        return true;
+        Fail(new CollectTimeoutException(
+            $"CollectAsync of worker '{_record.Identity.Id}' ({_record.Identity.WorkerType}) has still not returned after its timeout of {_context.Options.CollectTimeout.TotalMilliseconds} ms; no new call starts until it does."));
+        ArmCollect();
     }
 
-    // The source is rented for the call (reused while no call cancelled it), so a synchronous call allocates nothing.
-    private bool TryBeginCall(out long call, out CancellationToken token)
+    // One lock acquisition per collection. The source is rented for the call (reused while no call cancelled it), so a
+    // synchronous call allocates nothing. A call outstanding: collect again when it returns (and report whether it
+    // outlived its timeout).
+    private bool TryBeginCall(out long call, out CancellationToken token, out bool stillHung)
     {
+        call = 0;
+        token = default;
+        stillHung = false;
         lock (this)
         {
-            if (_stopped || _busy)
+            if (_stopped)
             {
-                call = 0;
-                token = default;
+                return false;
+            }
+
+            if (_busy)
+            {
+                _pending = true;
+                stillHung = _timedOut;
                 return false;
             }
 
@@ -215,11 +213,11 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
                 var (loop, call) = ((CollectorLoop<TDesired, TObserved>, long))state!;
                 if (task.IsCompletedSuccessfully)
                 {
-                    loop.Completed(call, task.Result, null);
+                    loop.Completed(call, task.Result, null, timeoutArmed: true);
                 }
                 else
                 {
-                    loop.Completed(call, default!, task.Exception?.InnerException ?? new OperationCanceledException("CollectAsync was cancelled."));
+                    loop.Completed(call, default!, task.Exception?.InnerException ?? new OperationCanceledException("CollectAsync was cancelled."), timeoutArmed: true);
                 }
             },
             (this, call),
@@ -248,7 +246,7 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         Cancel(call);
     }
 
-    private void Completed(long call, TObserved value, Exception? error)
+    private void Completed(long call, TObserved value, Exception? error, bool timeoutArmed)
     {
         bool again;
         bool rearm;
@@ -274,7 +272,11 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         }
 
         _context.Collectors.ReturnSource(source);
-        DisarmTimeout();
+        if (timeoutArmed)
+        {
+            DisarmTimeout();
+        }
+
         if (error is null)
         {
             _record.WriteSuccess(value, _context.Time.GetUtcNow());
@@ -297,9 +299,8 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
 
     private void Fail(Exception error)
     {
-        _record.WriteFailure(error);
+        int failures = _record.WriteFailure(error);
         _context.Metrics.CollectorError(_record.Identity.WorkerType);
-        int failures = _record.Observation.ConsecutiveFailures;
         if (failures == 1 || failures % 10 == 0)
         {
             Log.CollectFailed(_context.Logger, error, _record.Identity.Id, _record.Identity.WorkerType, failures);

@@ -66,8 +66,22 @@ internal sealed class CollectorScheduler : IDisposable
         }
     }
 
+    // One spare source per thread, so that a collection that completes synchronously (rented and returned on the
+    // same thread) touches no shared queue: the queue takes the sources returned on another thread.
+    [ThreadStatic]
+    private static CancellationTokenSource? t_spare;
+
     /// <summary>A cancellation source for one collection: a returned one when there is one, else a new one.</summary>
-    public CancellationTokenSource RentSource() => _sources.TryDequeue(out CancellationTokenSource? source) ? source : new CancellationTokenSource();
+    public CancellationTokenSource RentSource()
+    {
+        if (t_spare is { } spare)
+        {
+            t_spare = null;
+            return spare;
+        }
+
+        return _sources.TryDequeue(out CancellationTokenSource? source) ? source : new CancellationTokenSource();
+    }
 
     /// <summary>Takes back a collection's source for the next one, unless it was cancelled (then it is dropped).</summary>
     public void ReturnSource(CancellationTokenSource? source)
@@ -77,13 +91,17 @@ internal sealed class CollectorScheduler : IDisposable
             return;
         }
 
-        if (source.TryReset())
+        if (!source.TryReset())
         {
-            _sources.Enqueue(source);
+            source.Dispose();
+        }
+        else if (t_spare is null)
+        {
+            t_spare = source;
         }
         else
         {
-            source.Dispose();
+            _sources.Enqueue(source);
         }
     }
 

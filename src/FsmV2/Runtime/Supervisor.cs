@@ -155,7 +155,17 @@ public sealed class Supervisor : IAsyncDisposable
     /// Totals over every worker and child: supervised, running, failed (a circuit not closed, or a child without a live
     /// instance: failed, waiting to restart or unstartable) and restarts, and a persistent store's status. Safe from any thread.
     /// </summary>
-    public SupervisionTotals GetTotals() => Totals(GetStatus()) with { Store = (Store as IPersistentWorkerStore)?.Status };
+    public SupervisionTotals GetTotals() => GetTotals(GetStatus());
+
+    /// <summary>
+    /// Is the tree in service? <see cref="TreeHealthStatus.Unhealthy"/> when a circuit escalated or the supervisor is
+    /// shutting down, <see cref="TreeHealthStatus.Degraded"/> while a circuit is open or half-open, an observation is stale
+    /// or a persistent store fails its writes, with the workers' ids; the rule of the readiness check and the live page.
+    /// Safe from any thread.
+    /// </summary>
+    public TreeHealth GetHealth() => TreeHealth.Of(this);
+
+    internal SupervisionTotals GetTotals(IReadOnlyList<WorkerStatus> all) => Totals(all) with { Store = (Store as IPersistentWorkerStore)?.Status };
 
     private static SupervisionTotals Totals(IReadOnlyList<WorkerStatus> all) =>
         new(

@@ -42,8 +42,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         _state = Resume(record, context);
         if (context.Recorder.IsEnabled)
         {
+            // The instance's record (one per slot) stands for it among the ring's owners: a hash set of owners stores a
+            // hash code in its object's header, and this slot's header must stay free for its lock's fast path.
             _recorded = new DecisionLog<TDesired, TObserved>(); // allocated beside the slot: the tick touches it for every decision
-            _recorded.Ring = context.Recorder.Continue<TDesired, TObserved>(this, record.Identity, Definition, context.Logger);
+            _recorded.Ring = context.Recorder.Continue<TDesired, TObserved>(this, record, record.Identity, Definition, context.Logger);
             _captures = _recorded.Ring is { KeepsSnapshots: true };
         }
     }
@@ -142,10 +144,15 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return;
         }
 
+        if (_actions is { InFlight: true } && !_record.HasCollectError)
+        {
+            return; // nothing to decide, no collector fault to count: the busy worker's visit reads no observation
+        }
+
         long observedEpoch = ObservedEpoch; // before the observation it describes
-        Observation<TObserved> observation = _record.Observation;
-        RecordCollectorFault(observation, now);
-        if (_actions is { InFlight: true } || !IsDecidable(observation, observedEpoch, now))
+        ObservationReading<TObserved> observation = _record.ReadObservation();
+        RecordCollectorFault(in observation, now);
+        if (_actions is { InFlight: true } || !IsDecidable(in observation, observedEpoch, now))
         {
             return;
         }
@@ -156,7 +163,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return;
         }
 
-        if (TryDecide(observation, children, now, out Next next))
+        if (TryDecide(in observation, children, now, out Next next))
         {
             Dispatch(in next, now);
         }
@@ -189,7 +196,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     }
 
     /// <summary>Gate: a collector exception is a fault of this worker, counted once per observation, action in flight or not.</summary>
-    private void RecordCollectorFault(Observation<TObserved> observation, DateTimeOffset now)
+    private void RecordCollectorFault(in ObservationReading<TObserved> observation, DateTimeOffset now)
     {
         if (observation.Error is { } collectError && collectError is not CollectTimeoutException && observation.Version != RareState().FaultedObservation)
         {
@@ -199,7 +206,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     }
 
     /// <summary>Gate: there is an observation, collected after the last action ended, and it is fresh.</summary>
-    private bool IsDecidable(Observation<TObserved> observation, long observedEpoch, DateTimeOffset now)
+    private bool IsDecidable(in ObservationReading<TObserved> observation, long observedEpoch, DateTimeOffset now)
     {
         if (!observation.HasValue)
         {
@@ -217,7 +224,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return false; // Waiting for an observation collected after the last action completed.
         }
 
-        if (IsStale(observation, now))
+        if (IsStale(in observation, now))
         {
             if (!_stale)
             {
@@ -239,10 +246,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     }
 
     /// <summary>Evaluates the current state on a snapshot; a state that throws is a fault of this worker.</summary>
-    private bool TryDecide(Observation<TObserved> observation, ChildrenView children, DateTimeOffset now, out Next next)
+    private bool TryDecide(in ObservationReading<TObserved> observation, ChildrenView children, DateTimeOffset now, out Next next)
     {
         var snapshot = new Snapshot<TDesired, TObserved>(
-            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions?.History ?? NoActions)
+            _record.Identity, _record.Desired, observation.Value, observation.CollectedAt, now, _shutdownRequested, observation.Error, _actions?.Results)
         {
             StopRequested = StopRequested,
             Children = children,
@@ -326,7 +333,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     private WorkerDecisions<TDesired, TObserved> OpenRing(DecisionLog<TDesired, TObserved> log)
     {
-        WorkerDecisions<TDesired, TObserved> ring = _context.Recorder.Open<TDesired, TObserved>(this, _record.Identity, Definition, _context.Logger);
+        WorkerDecisions<TDesired, TObserved> ring = _context.Recorder.Open<TDesired, TObserved>(this, _record, _record.Identity, Definition, _context.Logger);
         Volatile.Write(ref log.Ring, ring);
         return ring;
     }
@@ -508,10 +515,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
     }
 
-    public override bool IsStale(DateTimeOffset now) => IsStale(_record.Observation, now);
+    public override bool IsStale(DateTimeOffset now) => IsStale(_record.ReadObservation(), now);
 
     /// <summary>Observed at least once, and that observation is older than <see cref="SupervisorOptions.StaleAfter"/>.</summary>
-    private bool IsStale(Observation<TObserved> observation, DateTimeOffset now) =>
+    private bool IsStale(in ObservationReading<TObserved> observation, DateTimeOffset now) =>
         observation.HasValue && now - observation.CollectedAt > _context.Options.StaleAfter;
 
     public override void RecordFault(Exception error, string where, DateTimeOffset now) => Supervision.Fault(error, where, now);
@@ -522,14 +529,14 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     internal override ChildCondition Health(DateTimeOffset now)
     {
-        Observation<TObserved> observation = _record.Observation;
+        ObservationReading<TObserved> observation = _record.ReadObservation();
         LifecyclePhase phase = Definition.GetPhase(_state);
         if (phase == LifecyclePhase.Stopped)
         {
             return ChildCondition.Stopped;
         }
 
-        if (phase == LifecyclePhase.RunningDegraded || !observation.HasValue || IsStale(observation, now) || observation.Error is not null)
+        if (phase == LifecyclePhase.RunningDegraded || !observation.HasValue || IsStale(in observation, now) || observation.Error is not null)
         {
             return ChildCondition.Unhealthy;
         }
@@ -650,7 +657,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     void IActionHost.OnActionEnded()
     {
-        _record.History.SetActions(_actions!.History);
+        _record.History.ActionEnded(_actions!.Results);
         TriggerNow(inline: true);
     }
 
@@ -668,12 +675,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         _actions?.Dispose();
         Dispose();
-        _recorded?.Ring?.Retire(this);
+        _recorded?.Ring?.Retire(_record);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
     {
-        Observation<TObserved> observation = _record.Observation;
+        ObservationReading<TObserved> observation = _record.ReadObservation();
         int state = _state;
         return new WorkerStatus(
             Identity.Id,
@@ -684,7 +691,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             _actions?.CurrentAction,
             _actions?.LastResult,
             observation.HasValue ? observation.CollectedAt : null,
-            IsStale(observation, now),
+            IsStale(in observation, now),
             observation.Error,
             _shutdownRequested,
             _ledger?.Count ?? 0,

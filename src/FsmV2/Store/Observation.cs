@@ -2,19 +2,24 @@ namespace FsmV2;
 
 /// <summary>
 /// One entry of the observed side of the store: the last good observation, when it was collected, and how the
-/// most recent collection went. Immutable, so the collector can publish it and the tick read it without locks.
+/// most recent collection went. Immutable: a reader holding one never sees it change.
 /// </summary>
+/// <remarks>
+/// The record keeps its current observation in fields of its own, refreshed in place by the collector, and builds
+/// one of these only when someone outside the tick asks (<see cref="WorkerRecord{TDesired, TObserved}.Observation"/>),
+/// at most one per version, so a collection allocates nothing (ADR 0016).
+/// </remarks>
 /// <typeparam name="TObserved">The worker's observed type.</typeparam>
 public sealed class Observation<TObserved>
 {
-    internal Observation(TObserved value, bool hasValue, DateTimeOffset collectedAt, long version, Exception? error, int consecutiveFailures)
+    internal Observation(in ObservationReading<TObserved> reading)
     {
-        Value = value;
-        HasValue = hasValue;
-        CollectedAt = collectedAt;
-        Version = version;
-        Error = error;
-        ConsecutiveFailures = consecutiveFailures;
+        Value = reading.Value;
+        HasValue = reading.HasValue;
+        CollectedAt = reading.CollectedAt;
+        Version = reading.Version;
+        Error = reading.Error;
+        ConsecutiveFailures = reading.ConsecutiveFailures;
     }
 
     /// <summary>The last successfully collected value (default until the first success).</summary>
@@ -35,11 +40,24 @@ public sealed class Observation<TObserved>
     /// <summary>How many collections in a row have failed.</summary>
     public int ConsecutiveFailures { get; }
 
-    internal Observation<TObserved> WithSuccess(TObserved value, DateTimeOffset at) =>
-        new(value, true, at, Version + 1, null, 0);
+    internal static Observation<TObserved> Initial { get; } = new(default(ObservationReading<TObserved>));
+}
 
-    internal Observation<TObserved> WithFailure(Exception error) =>
-        new(Value, HasValue, CollectedAt, Version + 1, error, ConsecutiveFailures + 1);
+/// <summary>
+/// A consistent reading of a record's current observation, by value: what the tick decides on, without an
+/// <see cref="Observation{TObserved}"/> object per collection.
+/// </summary>
+internal readonly struct ObservationReading<TObserved>(TObserved value, bool hasValue, DateTimeOffset collectedAt, long version, Exception? error, int consecutiveFailures)
+{
+    public TObserved Value { get; } = value;
 
-    internal static Observation<TObserved> Initial { get; } = new(default!, false, default, 0, null, 0);
+    public bool HasValue { get; } = hasValue;
+
+    public DateTimeOffset CollectedAt { get; } = collectedAt;
+
+    public long Version { get; } = version;
+
+    public Exception? Error { get; } = error;
+
+    public int ConsecutiveFailures { get; } = consecutiveFailures;
 }

@@ -12,7 +12,8 @@ internal sealed class WorkerHistory
 
     private readonly Lock _lock = new();
     private readonly Queue<SupervisionEvent> _events = new();
-    private IReadOnlyList<ActionResult> _actions = [];
+    private IReadOnlyList<ActionResult> _actions = []; // restored ones, until the instance's own first action ends
+    private ActionHistory? _source; // the instance's action results, once one has ended
     private long _version;
 
     /// <summary>Increases with every change.</summary>
@@ -31,7 +32,7 @@ internal sealed class WorkerHistory
     }
 
     /// <summary>The last action results, oldest first.</summary>
-    public IReadOnlyList<ActionResult> Actions => Volatile.Read(ref _actions);
+    public IReadOnlyList<ActionResult> Actions => Volatile.Read(ref _source)?.Current ?? Volatile.Read(ref _actions);
 
     public void Add(DateTimeOffset at, SupervisionEventKind kind, ErrorScope scope, string detail)
     {
@@ -47,9 +48,14 @@ internal sealed class WorkerHistory
         }
     }
 
-    public void SetActions(IReadOnlyList<ActionResult> actions)
+    /// <summary>An action of the instance has ended and is in <paramref name="results"/> (the same ring every time).</summary>
+    public void ActionEnded(ActionHistory results)
     {
-        Volatile.Write(ref _actions, actions);
+        if (_source != results)
+        {
+            Volatile.Write(ref _source, results);
+        }
+
         Interlocked.Increment(ref _version);
     }
 

@@ -7,7 +7,15 @@ namespace FsmV2;
 public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRecord
 {
     private DesiredEntry _desired;
-    private Observation<TObserved> _observation = Observation<TObserved>.Initial;
+    // The current observation, refreshed in place under a sequence lock (see ReadObservation): twice the number of
+    // writes, odd while one is under way. An Observation object is built only for a reader outside the tick.
+    private long _observationSeq;
+    private TObserved _observed = default!;
+    private bool _hasObserved;
+    private int _failures;
+    private DateTimeOffset _collectedAt;
+    private Exception? _collectError;
+    private Observation<TObserved>? _published; // the last one built for an outside reader
     private string _stateName = "";
     private DateTimeOffset _stateSince;
     private long _stateVersion;
@@ -34,14 +42,36 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
     /// <inheritdoc />
     public DateTimeOffset DesiredAt => Volatile.Read(ref _desired).At;
 
-    /// <summary>The current observed side.</summary>
-    public Observation<TObserved> Observation => Volatile.Read(ref _observation);
+    /// <summary>
+    /// The current observed side: an immutable object, the same one for every reader until the next collection
+    /// (built on the first read after it; the collection itself allocates nothing).
+    /// </summary>
+    public Observation<TObserved> Observation
+    {
+        get
+        {
+            ObservationReading<TObserved> reading = ReadObservation();
+            if (Volatile.Read(ref _published) is { } published && published.Version == reading.Version)
+            {
+                return published;
+            }
+
+            if (reading.Version == 0)
+            {
+                return Observation<TObserved>.Initial;
+            }
+
+            var built = new Observation<TObserved>(in reading);
+            Volatile.Write(ref _published, built); // racing readers each build an equal one; either may stay
+            return built;
+        }
+    }
 
     /// <inheritdoc />
-    public DateTimeOffset? CollectedAt => Observation.HasValue ? Observation.CollectedAt : null;
+    public DateTimeOffset? CollectedAt => ReadObservation() is { HasValue: true } reading ? reading.CollectedAt : null;
 
     /// <inheritdoc />
-    public Exception? CollectError => Observation.Error;
+    public Exception? CollectError => ReadObservation().Error;
 
     /// <inheritdoc />
     public string StateName => Volatile.Read(ref _stateName);
@@ -88,10 +118,10 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
     public object? DesiredValue => Desired;
 
     /// <inheritdoc />
-    public long ObservationVersion => Observation.Version;
+    public long ObservationVersion => Volatile.Read(ref _observationSeq) >> 1;
 
     /// <inheritdoc />
-    public object? ObservedValue => Observation is { HasValue: true } o ? o.Value : null;
+    public object? ObservedValue => ReadObservation() is { HasValue: true } reading ? reading.Value : null;
 
     /// <inheritdoc cref="IOwnedRecord.Owner" />
     object? IOwnedRecord.Owner => _owner;
@@ -120,12 +150,71 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
         Volatile.Write(ref _desired, new DesiredEntry(desired, current.Version + 1, at));
     }
 
-    // Only the worker's collector loop writes observations, one at a time.
-    internal void WriteSuccess(TObserved value, DateTimeOffset at) =>
-        Volatile.Write(ref _observation, _observation.WithSuccess(value, at));
+    /// <summary>Whether the most recent collection failed (one read, no consistent observation: a hint for the tick).</summary>
+    internal bool HasCollectError => Volatile.Read(ref _collectError) is not null;
 
-    internal void WriteFailure(Exception error) =>
-        Volatile.Write(ref _observation, _observation.WithFailure(error));
+    /// <summary>
+    /// The current observation, consistent (never half of one write and half of the next), from any thread, without
+    /// allocating: a sequence lock's reader, which retries while a write is under way or if one happened meanwhile.
+    /// </summary>
+    internal ObservationReading<TObserved> ReadObservation()
+    {
+        var spin = default(SpinWait);
+        while (true)
+        {
+            long seq = Volatile.Read(ref _observationSeq);
+            if ((seq & 1) == 0)
+            {
+                var reading = new ObservationReading<TObserved>(_observed, _hasObserved, _collectedAt, seq >> 1, _collectError, _failures);
+                Volatile.ReadBarrier(); // the field reads above complete before the check below
+                if (Volatile.Read(ref _observationSeq) == seq)
+                {
+                    return reading;
+                }
+            }
+
+            spin.SpinOnce();
+        }
+    }
+
+    // Written by the worker's collector loop (a timeout's failure may race a late call's success: the sequence
+    // lock's writer side takes turns).
+    internal void WriteSuccess(TObserved value, DateTimeOffset at)
+    {
+        long seq = BeginWrite();
+        _observed = value;
+        _hasObserved = true;
+        _collectedAt = at;
+        _collectError = null;
+        _failures = 0;
+        Volatile.Write(ref _observationSeq, seq + 2);
+    }
+
+    /// <summary>Records a failed collection; returns how many in a row have failed.</summary>
+    internal int WriteFailure(Exception error)
+    {
+        long seq = BeginWrite();
+        _collectError = error;
+        int failures = ++_failures;
+        Volatile.Write(ref _observationSeq, seq + 2);
+        return failures;
+    }
+
+    // Makes the sequence odd (a full fence: the writes that follow are not seen before it); returns the even value it had.
+    private long BeginWrite()
+    {
+        var spin = default(SpinWait);
+        while (true)
+        {
+            long seq = Volatile.Read(ref _observationSeq);
+            if ((seq & 1) == 0 && Interlocked.CompareExchange(ref _observationSeq, seq + 1, seq) == seq)
+            {
+                return seq;
+            }
+
+            spin.SpinOnce();
+        }
+    }
 
     private sealed record DesiredEntry(TDesired Value, long Version, DateTimeOffset At);
 }

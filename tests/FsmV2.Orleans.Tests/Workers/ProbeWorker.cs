@@ -5,12 +5,12 @@ using Orleans.Runtime;
 namespace FsmV2.Orleans.Tests.Workers;
 
 /// <summary>The spec carries the worker's id so its actions can report by id.</summary>
-public sealed record ProbeSpec(string Id, bool Run = true);
+public sealed record ProbeSpec(string Id, bool Run = true, bool Beat = true);
 
 public sealed record ProbeStatus(int Beats);
 
 /// <summary>
-/// Idle → (Start) → Working; in Working it beats (an action) after every observation, for ever. Its actions report to
+/// Idle → (Start) → Working; in Working it beats (an action) after every observation, for ever (unless its spec says not to). Its actions report to
 /// <see cref="Probe"/>: how often each id started, which ids beat since <see cref="Probe.Arm"/>, and any two actions
 /// of one id that overlapped (across every silo of the in-process cluster: statics are shared).
 /// </summary>
@@ -38,6 +38,7 @@ public sealed partial class ProbeWorker(ILocalSiloDetails silo) : IWorker<ProbeS
     [TransitionsTo(nameof(Idle))]
     static Next Working(in Snapshot<ProbeSpec, ProbeStatus> s)
         => s.ShutdownRequested || !s.Desired.Run ? Goto(State.Idle, "stop requested")
+         : !s.Desired.Beat ? Stay("started; not beating")
          : Do(Act.Beat, "beating");
 
     [Action(TimeoutMs = 5_000)]
@@ -64,6 +65,12 @@ public static class Probe
 
     /// <summary>How many Start actions ran per worker id.</summary>
     public static ConcurrentDictionary<string, int> Starts { get; } = new();
+
+    /// <summary>How many Beat actions ran per worker id.</summary>
+    public static ConcurrentDictionary<string, long> Beats { get; } = new();
+
+    /// <summary>The silo whose services created the worker that ran each id's Start action (the last one).</summary>
+    public static ConcurrentDictionary<string, string> StartedOn { get; } = new();
 
     /// <summary>The ids whose Beat ran since the last <see cref="Arm"/>, with the silo of the last one.</summary>
     public static ConcurrentDictionary<string, string> BeatSinceArm { get; } = new();
@@ -99,14 +106,19 @@ public static class Probe
             if (body())
             {
                 Starts.AddOrUpdate(id, 1, static (_, n) => n + 1);
-            }
-            else if (silo == Volatile.Read(ref _deadSilo))
-            {
-                Interlocked.Increment(ref BeatsOnDeadSilo);
+                StartedOn[id] = silo;
             }
             else
             {
-                BeatSinceArm[id] = silo;
+                Beats.AddOrUpdate(id, 1, static (_, n) => n + 1);
+                if (silo == Volatile.Read(ref _deadSilo))
+                {
+                    Interlocked.Increment(ref BeatsOnDeadSilo);
+                }
+                else
+                {
+                    BeatSinceArm[id] = silo;
+                }
             }
 
             Interlocked.Increment(ref Actions);
