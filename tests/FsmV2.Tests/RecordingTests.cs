@@ -207,4 +207,60 @@ public class RecordingTests
 
         Assert.Equal(["idle", "shutdown requested", "idle"], h.Supervisor.Recorder.GetDecisions("a").Select(d => d.Reason));
     }
+
+    [Fact]
+    public async Task An_idle_worker_keeps_its_stay_in_its_slot_and_opens_no_ring_until_it_decides_something_else()
+    {
+        await using var h = new Harness(Options(r => r.Capacity = 4));
+        h.Supervisor.AddWorker("idle", new IdleWorker(), new IdleSpec());
+        h.Supervisor.AddWorker("toggle", new ToggleWorker(), new ToggleSpec());
+        Assert.Empty(h.Supervisor.Recorder.GetDecisions("idle")); // added, not yet decided
+        h.Step(); // idle stays, toggle transitions: only the transition needs a ring
+        Assert.Equal(1, h.Supervisor.Recorder.RingCount);
+        h.Step(9);
+
+        Assert.Equal(1, h.Supervisor.Recorder.RingCount);
+        Assert.Equal((64, 40), (System.Runtime.CompilerServices.Unsafe.SizeOf<DecisionEntry>(), System.Runtime.CompilerServices.Unsafe.SizeOf<DecisionTail>())); // as documented
+        DecisionRecord idle = Assert.Single(h.Supervisor.Recorder.GetDecisions("idle"));
+        Assert.Equal(("Idle", NextKind.Stay, 10, 1L, 1L), (idle.State, idle.Kind, idle.Count, idle.ObservationVersion, idle.DesiredVersion));
+        Assert.Equal((TestClock.Start + TimeSpan.FromMilliseconds(100), TestClock.Start + TimeSpan.FromMilliseconds(1000)), (idle.At, idle.LastAt));
+        Assert.Equal(4, h.Supervisor.Recorder.GetDecisions("toggle").Count); // bounded by Capacity as before
+        h.Supervisor.RemoveWorker("idle");
+        h.Step(); // it signals Remove: the kept stay moves into a ring, then the decision follows it
+
+        Assert.Equal(["idle", "shutdown requested"], h.Supervisor.Recorder.GetDecisions("idle").Select(d => d.Reason));
+        Assert.Equal(10, h.Supervisor.Recorder.GetDecisions("idle")[0].Count);
+    }
+
+    [Fact]
+    public async Task A_reader_on_another_thread_sees_a_coalesced_count_and_its_last_time_together()
+    {
+        await using var h = new Harness();
+        h.Supervisor.AddWorker("idle", new IdleWorker(), new IdleSpec());
+        h.Step(); // the first stay, 100 ms after the start
+        using var done = new CancellationTokenSource();
+        int reads = 0, last = 0;
+        Task reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                DecisionRecord only = Assert.Single(h.Supervisor.Recorder.GetDecisions("idle"));
+                Assert.Equal(only.At + TimeSpan.FromMilliseconds(only.Count - 1), only.LastAt); // one stay per 1 ms tick
+                Assert.True(only.Count >= last);
+                last = only.Count;
+                reads++;
+            }
+        }, TestContext.Current.CancellationToken);
+
+        for (int i = 0; i < 20_000 && !reader.IsCompleted; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(1));
+            h.Supervisor.Tick();
+        }
+
+        await done.CancelAsync();
+        await reader.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(reads > 0);
+    }
 }
+

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace FsmV2;
 
 /// <summary>
-/// Every worker's last decisions (<see cref="Supervisor.Recorder"/>): per worker a ring of
-/// <see cref="SupervisorOptions.Recorder"/> <see cref="FlightRecorderOptions.Capacity"/> decisions, allocated when the
-/// worker is added and written by the tick without allocating. Transitions, actions and signals each take an entry;
+/// Every worker's last decisions (<see cref="Supervisor.Recorder"/>): per worker up to
+/// <see cref="SupervisorOptions.Recorder"/> <see cref="FlightRecorderOptions.Capacity"/> decisions. The newest one is
+/// kept in the worker's slot while it is a stay, so a worker that never left its first stay has nothing else; its
+/// ring of <see cref="FlightRecorderOptions.Capacity"/> entries is allocated by its next decision and written by the
+/// tick without allocating from then on. Transitions, actions and signals each take an entry;
 /// consecutive stays in the same state with the same reason share one (<see cref="DecisionRecord.Count"/>), so a
 /// steady worker does not push its history out. Safe to read from any thread.
 /// </summary>
@@ -17,6 +19,8 @@ public sealed class FlightRecorder
     private readonly HashSet<string> _captured;
     private readonly Queue<DecisionRing> _retired = new(); // rings without a live owner, oldest first; under _gate
     private readonly Lock _gate = new();
+    private Func<string, IDecisionWriter?> _findLive = static _ => null; // the supervisor's: the live instance of an id
+    private Func<IEnumerable<string>> _liveIds = static () => [];
 
     internal FlightRecorder(FlightRecorderOptions options)
     {
@@ -27,12 +31,15 @@ public sealed class FlightRecorder
     /// <summary>Whether decisions are recorded (<see cref="FlightRecorderOptions.Capacity"/> is above 0).</summary>
     public bool IsEnabled => _options.Capacity > 0;
 
+    /// <summary>How many rings are open (live workers that needed one, and those kept after they left); for tests.</summary>
+    internal int RingCount => _rings.Count;
+
     /// <summary>The ids of the workers (children included) with a recording, in no particular order.</summary>
-    public IReadOnlyCollection<string> WorkerIds => [.. _rings.Keys];
+    public IReadOnlyCollection<string> WorkerIds => IsEnabled ? [.. _liveIds().Concat(_rings.Keys).Distinct(StringComparer.Ordinal)] : [];
 
     /// <summary>The last decisions of worker <paramref name="workerId"/>, oldest first: a copy, safe from any thread.</summary>
     /// <exception cref="ArgumentException">No worker with that id has been added to this supervisor, or the recorder is off.</exception>
-    public IReadOnlyList<DecisionRecord> GetDecisions(string workerId) => Ring(workerId).Copy();
+    public IReadOnlyList<DecisionRecord> GetDecisions(string workerId) => Copy(workerId, out _);
 
     /// <summary>
     /// Worker <paramref name="workerId"/>'s recording (its id, type and last decisions, oldest first, with their
@@ -41,8 +48,8 @@ public sealed class FlightRecorder
     /// <exception cref="ArgumentException">No worker with that id has been added to this supervisor, or the recorder is off.</exception>
     public WorkerRecording GetRecording(string workerId)
     {
-        DecisionRing ring = Ring(workerId);
-        return new WorkerRecording(ring.Identity.Id, ring.Identity.WorkerType, ring.Copy());
+        DecisionRecord[] decisions = Copy(workerId, out WorkerIdentity identity);
+        return new WorkerRecording(identity.Id, identity.WorkerType, decisions);
     }
 
     /// <summary>
@@ -57,17 +64,41 @@ public sealed class FlightRecorder
         GetRecording(workerId).WriteTo(stream);
     }
 
+    /// <summary>How the recorder finds a live worker instance by id, and lists the live ids (the supervisor's, once).</summary>
+    internal void Attach(Func<string, IDecisionWriter?> findLive, Func<IEnumerable<string>> liveIds)
+    {
+        _findLive = findLive;
+        _liveIds = liveIds;
+    }
+
     /// <summary>
-    /// Opens (or, for a restarted child of the same type, continues) the ring of worker instance
-    /// <paramref name="owner"/>; <see langword="null"/> when the recorder is off.
+    /// When worker instance <paramref name="writer"/> is created (<paramref name="owner"/> stands for it among the ring's owners): the ring of its id to continue (a restarted child,
+    /// a worker added again with the same id and type), or a new one for a captured worker type; else
+    /// <see langword="null"/> — the instance opens one at its first entry that does not stay in its slot.
     /// </summary>
-    internal WorkerDecisions<TDesired, TObserved>? Open<TDesired, TObserved>(object owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
+    internal WorkerDecisions<TDesired, TObserved>? Continue<TDesired, TObserved>(IDecisionWriter writer, object owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
     {
         if (!IsEnabled)
         {
             return null;
         }
 
+        lock (_gate)
+        {
+            if (_rings.TryGetValue(identity.Id, out DecisionRing? found) && found.Identity == identity && found is WorkerDecisions<TDesired, TObserved> ring)
+            {
+                ring.Owners.Add(owner);
+                ring.Adopt(writer);
+                return ring;
+            }
+        }
+
+        return _captured.Contains(identity.WorkerType) ? Open<TDesired, TObserved>(writer, owner, identity, definition, logger) : null;
+    }
+
+    /// <summary>Opens (or continues) the ring of worker instance <paramref name="writer"/> (the recorder is on); <paramref name="owner"/> stands for the instance among the ring's owners.</summary>
+    internal WorkerDecisions<TDesired, TObserved> Open<TDesired, TObserved>(IDecisionWriter writer, object owner, WorkerIdentity identity, WorkerDefinition definition, ILogger logger)
+    {
         lock (_gate)
         {
             if (!_rings.TryGetValue(identity.Id, out DecisionRing? found) || found.Identity != identity || found is not WorkerDecisions<TDesired, TObserved> ring)
@@ -77,6 +108,7 @@ public sealed class FlightRecorder
             }
 
             ring.Owners.Add(owner);
+            ring.Adopt(writer);
             return ring;
         }
     }
@@ -106,7 +138,8 @@ public sealed class FlightRecorder
         }
     }
 
-    private DecisionRing Ring(string workerId)
+    // The live instance's recording (its slot has the newest entry), else the ring the id left behind.
+    private DecisionRecord[] Copy(string workerId, out WorkerIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(workerId);
         if (!IsEnabled)
@@ -114,8 +147,18 @@ public sealed class FlightRecorder
             throw new ArgumentException($"The flight recorder is off (SupervisorOptions.Recorder.Capacity is 0), so worker '{workerId}' has no recording.", nameof(workerId));
         }
 
-        return _rings.TryGetValue(workerId, out DecisionRing? ring)
-            ? ring
-            : throw new ArgumentException($"No worker '{workerId}' has been added to this supervisor, so it has no recording.", nameof(workerId));
+        if (_findLive(workerId) is { } writer)
+        {
+            identity = writer.Identity;
+            return DecisionRing.Copy(writer);
+        }
+
+        if (_rings.TryGetValue(workerId, out DecisionRing? ring))
+        {
+            identity = ring.Identity;
+            return ring.Copy();
+        }
+
+        throw new ArgumentException($"No worker '{workerId}' has been added to this supervisor, so it has no recording.", nameof(workerId));
     }
 }

@@ -8,15 +8,19 @@ namespace FsmV2;
 /// </summary>
 public sealed class FlightRecorderOptions
 {
-    /// <summary>The most decisions any worker may keep (its ring is allocated up front).</summary>
+    /// <summary>The most decisions any worker may keep (its ring holds that many, allocated at once when it needs one).</summary>
     public const int MaxCapacity = 10_000;
 
     /// <summary>The most recordings of workers that left any recorder keeps.</summary>
     public const int MaxRemovedWorkersKept = 100_000;
 
     /// <summary>
-    /// How many decisions each worker keeps, oldest dropped first; 0 turns the recorder off. The ring is allocated
-    /// when the worker is added, so recording allocates nothing per tick. Default 32.
+    /// How many decisions each worker keeps, oldest dropped first; 0 turns the recorder off. Default 32. What is
+    /// allocated when: a 64-byte log beside each worker when it is added, which keeps its newest decision whole while
+    /// that is a stay (so a worker that never left its first stay has nothing more); a ring of this many entries (64
+    /// bytes each) at the worker's first decision that the log cannot keep — its first transition, action or signal,
+    /// or a stay with another state or reason — or when it stops, so its recording outlives it; nothing per tick.
+    /// A captured worker type (<see cref="CaptureWorkerTypes"/>) opens its ring when it is added.
     /// </summary>
     public int Capacity { get; set; } = 32;
 
@@ -65,7 +69,7 @@ public sealed class FlightRecorderOptions
         OptionChecks.AtLeast(Capacity, 0, owner, nameof(Capacity));
         if (Capacity > MaxCapacity)
         {
-            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, $"{owner}.{nameof(Capacity)} must be at most {MaxCapacity} (was {Capacity}): each worker keeps that many decisions, allocated up front.");
+            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, $"{owner}.{nameof(Capacity)} must be at most {MaxCapacity} (was {Capacity}): each worker keeps that many decisions, in a ring allocated at once.");
         }
 
         OptionChecks.AtLeast(RemovedWorkersKept, 0, owner, nameof(RemovedWorkersKept));

@@ -4,24 +4,21 @@ using Microsoft.Extensions.Logging;
 namespace FsmV2;
 
 /// <summary>
-/// One worker id's ring as the tick writes it: turns a decision into a <see cref="DecisionRecord"/> (names from the
-/// worker's definition, so nothing is allocated) and, for a captured worker type, serialises its snapshot. One
-/// object per worker, so a coalesced stay touches no other memory.
+/// One worker id's ring, typed by its worker's desired and observed states so that, for a captured worker type, the
+/// snapshot a decision was made on can be serialised.
 /// </summary>
 internal sealed class WorkerDecisions<TDesired, TObserved> : DecisionRing
 {
     private readonly FlightRecorder _recorder;
-    private readonly WorkerDefinition _definition;
     private readonly JsonSerializerOptions? _json;
     private readonly ILogger _logger;
     private bool _capture;
     private bool _tooLargeLogged;
 
     public WorkerDecisions(FlightRecorder recorder, WorkerIdentity identity, FlightRecorderOptions options, WorkerDefinition definition, bool capture, ILogger logger)
-        : base(identity, options.Capacity, options.CaptureBudgetBytes)
+        : base(identity, definition, options.Capacity, options.CaptureBudgetBytes, capture)
     {
         _recorder = recorder;
-        _definition = definition;
         _capture = capture;
         _json = options.JsonOptions;
         _logger = logger;
@@ -30,25 +27,18 @@ internal sealed class WorkerDecisions<TDesired, TObserved> : DecisionRing
     /// <summary>Worker instance <paramref name="owner"/> has stopped (any thread, idempotent): once no instance writes the ring, it is kept among the removed ones.</summary>
     public void Retire(object owner) => _recorder.Retire(this, owner);
 
-    /// <summary>Records the decision <paramref name="next"/> that state <paramref name="state"/> made on <paramref name="snapshot"/>.</summary>
-    public void Record(int state, in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion, long desiredVersion)
+    /// <summary>
+    /// The snapshot a decision was made on, serialised; <see langword="null"/> when it does not fit the budget or
+    /// cannot be serialised. Opt-in, so it may allocate. A state that cannot be serialised stops the capture for this
+    /// worker; the decisions are still recorded.
+    /// </summary>
+    public CapturedSnapshot? Capture(in Snapshot<TDesired, TObserved> snapshot)
     {
-        if (next.Kind == NextKind.Stay && TryCoalesce(state, next.Reason, snapshot.Now))
+        if (!_capture)
         {
-            return;
+            return null;
         }
 
-        var record = new DecisionRecord(snapshot.Now, _definition.GetStateName(state), next.Kind, DecisionNames.Target(_definition, in next), next.Reason, observationVersion, snapshot.ObservationAge, desiredVersion)
-        {
-            Snapshot = _capture ? Capture(in snapshot) : null,
-        };
-        Add(in record, state);
-    }
-
-    // Opt-in, so it may allocate. A state that cannot be serialised stops the capture for this worker; the
-    // decisions are still recorded.
-    private CapturedSnapshot? Capture(in Snapshot<TDesired, TObserved> snapshot)
-    {
         WorkerIdentity who = snapshot.Identity;
         try
         {

@@ -42,6 +42,7 @@ public sealed class Supervisor : IAsyncDisposable
         _options = (options ?? new SupervisorOptions()).Clone();
         _options.Validate();
         Recorder = new FlightRecorder(_options.Recorder);
+        Recorder.Attach(id => (FindRoot(id) ?? FindChild(id)?.Slot) as IDecisionWriter, () => GetStatus().Select(static s => s.Id));
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         ActionPool pool = actionPool ?? ActionPool.Shared;

@@ -10,7 +10,7 @@ namespace FsmV2;
 /// fields and the store, calls the generated <c>Decide</c>, and allocates nothing unless the decision starts an
 /// action or is logged.
 /// </summary>
-internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, TObserved>, IActionHost
+internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, TObserved>, IActionHost, IDecisionWriter
 {
     // Whether this worker type's desired state can list children: decided once per closed generic type (a type
     // that is not sealed may have a subtype that does).
@@ -22,7 +22,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private RestartLedger? _ledger; // a child's: its lifecycle's; a top-level worker's: created by its first restart
     private readonly bool _isChild;
     private volatile ActionRunner<TDesired, TObserved>? _actions; // created by the first action: idle workers have none
-    private readonly WorkerDecisions<TDesired, TObserved>? _decisions; // null when the flight recorder is off
+    private readonly DecisionLog<TDesired, TObserved>? _recorded; // null when the flight recorder is off
+    private readonly bool _captures; // the recorder keeps this worker's snapshots: every entry goes to the ring
 
     private volatile int _state;
     private volatile string _reason = "added";
@@ -39,9 +40,14 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         _isChild = isChild;
         _transitionCounts = context.Metrics.TransitionCounts(Definition);
         _state = Resume(record, context);
-        // The instance's record (one per slot) stands for it among the ring's owners: a hash set of owners stores a
-        // hash code in its object's header, and this slot's header must stay free for its lock's fast path.
-        _decisions = context.Recorder.Open<TDesired, TObserved>(record, record.Identity, Definition, context.Logger);
+        if (context.Recorder.IsEnabled)
+        {
+            // The instance's record (one per slot) stands for it among the ring's owners: a hash set of owners stores a
+            // hash code in its object's header, and this slot's header must stay free for its lock's fast path.
+            _recorded = new DecisionLog<TDesired, TObserved>(); // allocated beside the slot: the tick touches it for every decision
+            _recorded.Ring = context.Recorder.Continue<TDesired, TObserved>(this, record, record.Identity, Definition, context.Logger);
+            _captures = _recorded.Ring is { KeepsSnapshots: true };
+        }
     }
 
     /// <summary>
@@ -262,10 +268,103 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
 
         _supervision?.Decided();
-        _decisions?.Record(_state, in next, in snapshot, observation.Version, _record.DesiredVersion);
-        _reason = next.Reason;
+        if (_recorded is not { } log)
+        {
+            _reason = next.Reason;
+        }
+        else if (next.Kind != NextKind.Stay || !log.Tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks))
+        {
+            RecordNew(log, in next, in snapshot, observation.Version); // sets _reason; a coalesced stay's is the same
+        }
+
         return true;
     }
+
+    /// <summary>
+    /// Records a decision that did not coalesce as the newest entry, under the tail's sequence lock. A stay is kept in
+    /// the tail while it fits (no other object is touched); any other decision, and the kept stay it follows, go to
+    /// the ring, opened here the first time (and its array allocated) outside the lock.
+    /// </summary>
+    private void RecordNew(DecisionLog<TDesired, TObserved> log, in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
+    {
+        ref DecisionTail tail = ref log.Tail;
+        WorkerDecisions<TDesired, TObserved>? ring = log.Ring;
+        long at = snapshot.Now.UtcTicks, age = snapshot.ObservationAge.Ticks, desired = _record.DesiredVersion;
+        CapturedSnapshot? captured = _captures ? ring!.Capture(in snapshot) : null;
+        bool keep = next.Kind == NextKind.Stay && !_captures && DecisionTail.Fits(observationVersion, age, desired);
+        if (!keep || tail.IsKept)
+        {
+            ring ??= OpenRing(log);
+            ring.EnsureItems();
+        }
+
+        int sequence = tail.BeginWrite();
+        EndNewest(ref tail, ring);
+        if (keep)
+        {
+            tail.Keep(_state, at, observationVersion, age, desired);
+        }
+        else
+        {
+            var entry = new DecisionEntry { At = at, LastAt = at, Count = 1, ObservationVersion = observationVersion, ObservationAge = age, DesiredVersion = desired, Reason = next.Reason, State = _state, Target = DecisionNames.TargetIndex(in next), Kind = (byte)next.Kind };
+            ring!.Append(in entry, captured);
+            tail.Start(_state, next.Kind, at);
+        }
+
+        _reason = next.Reason;
+        tail.EndWrite(sequence);
+    }
+
+    // The newest entry ends: a kept stay moves into the ring, a coalesced stay in the ring takes its count and time
+    // (so a first stay after a transition touches nothing but the log); inside a write.
+    private void EndNewest(ref DecisionTail tail, DecisionRing? ring)
+    {
+        if (tail.IsKept)
+        {
+            DecisionEntry kept = tail.KeptEntry(_reason);
+            ring!.Append(in kept, captured: null);
+            tail.Moved();
+        }
+        else if (tail.Stay > 0 && tail.Count > 1)
+        {
+            ring!.Close(ref tail); // only a stay in the ring has coalesced: any other entry's count is 1, as appended
+        }
+    }
+
+    private WorkerDecisions<TDesired, TObserved> OpenRing(DecisionLog<TDesired, TObserved> log)
+    {
+        WorkerDecisions<TDesired, TObserved> ring = _context.Recorder.Open<TDesired, TObserved>(this, _record, _record.Identity, Definition, _context.Logger);
+        Volatile.Write(ref log.Ring, ring);
+        return ring;
+    }
+
+    // When this instance stops: its recording moves into a ring, so it outlives the slot (RemovedWorkersKept) and a
+    // new instance of its id can continue it.
+    private void SealRecording()
+    {
+        if (_recorded is not { } log)
+        {
+            return;
+        }
+
+        WorkerDecisions<TDesired, TObserved> ring = log.Ring ?? OpenRing(log);
+        ref DecisionTail tail = ref log.Tail;
+        if (tail.IsKept)
+        {
+            ring.EnsureItems();
+            int sequence = tail.BeginWrite();
+            EndNewest(ref tail, ring);
+            tail.EndWrite(sequence);
+        }
+    }
+
+    ref DecisionTail IDecisionWriter.Tail => ref _recorded!.Tail;
+
+    DecisionRing? IDecisionWriter.Ring => _recorded is { } log ? Volatile.Read(ref log.Ring) : null;
+
+    string IDecisionWriter.NewestReason => _reason;
+
+    WorkerDefinition IDecisionWriter.Definition => Definition;
 
     private void Dispatch(in Next next, DateTimeOffset now)
     {
@@ -565,6 +664,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     public override async Task StopAsync()
     {
         _removed = true;
+        SealRecording();
         _actions?.CancelCurrent();
         StopCollecting();
         if (_children is not null)
@@ -575,7 +675,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         _actions?.Dispose();
         Dispose();
-        _decisions?.Retire(_record);
+        _recorded?.Ring?.Retire(_record);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
