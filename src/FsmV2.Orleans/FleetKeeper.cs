@@ -20,19 +20,7 @@ internal sealed class FleetKeeper(IGrainFactory grains, FsmV2SiloSettings settin
 
     private async Task SweepAsync()
     {
-        IReadOnlyList<string> ids;
-        try
-        {
-            ids = await grains.GetGrain<IWorkerFleetGrain>(0).GetIdsAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The silo may not be ready, or the fleet grain's silo was just lost: the next sweep tries again.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.SweepIncomplete(logger, silo.Name, 1, 1, ex.Message);
-            return;
-        }
-
+        IReadOnlyList<string> ids = await ReadIdsAsync().ConfigureAwait(false);
         Task<bool>[] calls = [.. ids.Select(id => grains.GetGrain<IWorkerGrain>(id).EnsureActiveAsync())];
         try
         {
@@ -44,5 +32,23 @@ internal sealed class FleetKeeper(IGrainFactory grains, FsmV2SiloSettings settin
         {
             Log.SweepIncomplete(logger, silo.Name, calls.Count(static c => !c.IsCompletedSuccessfully), calls.Length, ex.Message);
         }
+    }
+
+    // The ids of every shard that answers; a shard on a silo just lost is read again on the next sweep.
+    private async Task<IReadOnlyList<string>> ReadIdsAsync()
+    {
+        Task<IReadOnlyList<string>>[] reads = FleetShards.ReadAll(grains);
+        try
+        {
+            await Task.WhenAll(reads).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The silo may not be ready, or a fleet grain's silo was just lost: the next sweep tries again.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ShardsUnread(logger, silo.Name, reads.Count(static r => !r.IsCompletedSuccessfully), reads.Length, ex.Message);
+        }
+
+        return [.. reads.Where(static r => r.IsCompletedSuccessfully).SelectMany(static r => r.Result)];
     }
 }

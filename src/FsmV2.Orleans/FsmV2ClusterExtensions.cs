@@ -25,7 +25,7 @@ public static class FsmV2ClusterExtensions
     public static Task<IReadOnlyList<string>> GetWorkerIdsAsync(this IGrainFactory grains)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        return grains.GetGrain<IWorkerFleetGrain>(0).GetIdsAsync();
+        return FleetShards.AllIdsAsync(grains);
     }
 
     /// <summary>

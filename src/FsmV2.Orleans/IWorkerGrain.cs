@@ -44,10 +44,14 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task<bool> EnsureActiveAsync();
 }
 
-/// <summary>The ids of every root worker in the cluster, kept in grain storage so the silos' keeper re-activates them.</summary>
+/// <summary>
+/// The ids of root workers, kept in grain storage so the silos' keeper re-activates them: 64 of these grains (keys 0
+/// to 63) each hold the ids a stable hash of the id assigns to it; <see cref="FsmV2ClusterExtensions.GetWorkerIdsAsync"/>
+/// reads them all.
+/// </summary>
 public interface IWorkerFleetGrain : IGrainWithIntegerKey
 {
-    /// <summary>Every root worker's id, in no particular order.</summary>
+    /// <summary>This shard's root worker ids, in no particular order.</summary>
     Task<IReadOnlyList<string>> GetIdsAsync();
 
     /// <summary>Records root worker <paramref name="id"/> (its grain calls this when the worker is added).</summary>

@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 94, Level = LogLevel.Debug, Message = "FsmV2 keeper on {Silo}: {Failed} of {Total} worker grain(s) did not answer this sweep ({Error})")]
     public static partial void SweepIncomplete(ILogger logger, string silo, int failed, int total, string error);
 
+    [LoggerMessage(EventId = 97, Level = LogLevel.Debug, Message = "FsmV2 keeper on {Silo}: {Failed} of {Total} fleet shard(s) did not answer this sweep ({Error}); the workers they hold are called on the next sweep")]
+    public static partial void ShardsUnread(ILogger logger, string silo, int failed, int total, string error);
+
     [LoggerMessage(EventId = 95, Level = LogLevel.Warning, Message = "Worker grain {Id} on {Silo}: its write was refused as stale ({Error}): another activation wrote since; this activation is fenced (it stops ticking, writes nothing more and deactivates) and the newer state is kept")]
     public static partial void Fenced(ILogger logger, string id, string silo, string error);
 

@@ -125,7 +125,7 @@ internal sealed class WorkerGrain : Grain, IWorkerGrain
         state.State.WorkerType = workerType;
         state.State.SpecJson = specJson;
         await PersistAsync(force: true).ConfigureAwait(true);
-        await GrainFactory.GetGrain<IWorkerFleetGrain>(0).RegisterAsync(Id).ConfigureAwait(true);
+        await FleetShards.For(GrainFactory, Id).RegisterAsync(Id).ConfigureAwait(true);
     }
 
     public async Task UpdateSpecAsync(string specJson)
@@ -197,7 +197,7 @@ internal sealed class WorkerGrain : Grain, IWorkerGrain
         _removing = false;
         state.State = new WorkerGrainState();
         await state.ClearStateAsync().ConfigureAwait(true);
-        await GrainFactory.GetGrain<IWorkerFleetGrain>(0).UnregisterAsync(Id).ConfigureAwait(true);
+        await FleetShards.For(GrainFactory, Id).UnregisterAsync(Id).ConfigureAwait(true);
         Log.Removed(logger, Id);
         DeactivateOnIdle();
     }
