@@ -146,15 +146,3 @@ internal interface IDecisionWriter
     /// <summary>Its worker's definition (for the names).</summary>
     WorkerDefinition Definition { get; }
 }
-
-/// <summary>
-/// A worker instance's part of its recording, allocated beside its slot when the recorder is on: the tail a stay
-/// coalesces into (nothing else is touched) and the ring, once an entry needed it.
-/// </summary>
-internal sealed class DecisionLog<TDesired, TObserved>
-{
-#pragma warning disable SA1401, CA1051 // Plain fields: the tick's, read with Volatile.
-    public DecisionTail Tail;
-    public WorkerDecisions<TDesired, TObserved>? Ring;
-#pragma warning restore SA1401, CA1051
-}

@@ -16,9 +16,9 @@ public sealed class FlightRecorderOptions
 
     /// <summary>
     /// How many decisions each worker keeps, oldest dropped first; 0 turns the recorder off. Default 32. What is
-    /// allocated when: a 64-byte log beside each worker when it is added, which keeps its newest decision whole while
-    /// that is a stay (so a worker that never left its first stay has nothing more); a ring of this many entries (64
-    /// bytes each) at the worker's first decision that the log cannot keep — its first transition, action or signal,
+    /// allocated when: nothing when a worker is added (its slot keeps its newest decision whole while that is a stay,
+    /// so a worker that never left its first stay has nothing more); a ring of this many entries (64
+    /// bytes each) at the worker's first decision that the slot cannot keep — its first transition, action or signal,
     /// or a stay with another state or reason — or when it stops, so its recording outlives it; nothing per tick.
     /// A captured worker type (<see cref="CaptureWorkerTypes"/>) opens its ring when it is added.
     /// </summary>

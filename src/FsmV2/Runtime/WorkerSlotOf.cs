@@ -18,11 +18,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     private static readonly ActionResult[] NoActions = [];
     private readonly long[] _transitionCounts;
-    private volatile WorkerSupervision? _supervision; // created on first need (a fault, children, an operator)
     private RestartLedger? _ledger; // a child's: its lifecycle's; a top-level worker's: created by its first restart
     private readonly bool _isChild;
     private volatile ActionRunner<TDesired, TObserved>? _actions; // created by the first action: idle workers have none
-    private readonly DecisionLog<TDesired, TObserved>? _recorded; // null when the flight recorder is off
+    private readonly bool _recording; // the flight recorder is on: decisions go to the tail (and the ring, once opened)
     private readonly bool _captures; // the recorder keeps this worker's snapshots: every entry goes to the ring
 
     private volatile int _state;
@@ -30,8 +29,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private volatile bool _shutdownRequested;
     private volatile bool _removed;
     private bool _stale;
-    private volatile ChildTree? _children;
-    private volatile Rare? _rare; // what only a worker that was held, restarted, refused or faulted needs
+    private volatile Rare? _rare; // what an idle worker does not need: see Rare
+    private DecisionTail _tail; // the recording's newest entry and sequence lock, in the slot: a coalesced stay touches nothing else
 
     public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context, RestartLedger? ledger = null, bool isChild = false)
         : base(machine, record, context)
@@ -44,9 +43,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         {
             // The instance's record (one per slot) stands for it among the ring's owners: a hash set of owners stores a
             // hash code in its object's header, and this slot's header must stay free for its lock's fast path.
-            _recorded = new DecisionLog<TDesired, TObserved>(); // allocated beside the slot: the tick touches it for every decision
-            _recorded.Ring = context.Recorder.Continue<TDesired, TObserved>(this, record, record.Identity, Definition, context.Logger);
-            _captures = _recorded.Ring is { KeepsSnapshots: true };
+            _recording = true;
+            if (context.Recorder.Continue<TDesired, TObserved>(this, record, record.Identity, Definition, context.Logger) is { } ring)
+            {
+                RareState().Ring = ring; // a new instance of an id the recorder kept: it continues that recording
+                _captures = ring.KeepsSnapshots;
+            }
         }
     }
 
@@ -106,8 +108,20 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     public IWorkerMachine<TDesired, TObserved> Machine => _machine;
 
-    public override WorkerSupervision Supervision =>
-        _supervision ?? Interlocked.CompareExchange(ref _supervision, new WorkerSupervision(_record.Identity, _context, _record.History), null) ?? _supervision!;
+    // Created once, from the tick or an operator's thread (circuits, status).
+    public override WorkerSupervision Supervision
+    {
+        get
+        {
+            Rare rare = RareState();
+            return rare.Supervision ?? Interlocked.CompareExchange(ref rare.Supervision, new WorkerSupervision(_record.Identity, _context, _record.History), null) ?? rare.Supervision!;
+        }
+    }
+
+    // Null until a fault, children or an operator needed it; any thread.
+    private WorkerSupervision? SupervisionOrNull => _rare?.Supervision;
+
+    private ChildTree? ChildrenOrNull => _rare?.Children;
 
     public override void Start() => StartCollecting();
 
@@ -157,7 +171,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return;
         }
 
-        if (_supervision is { } supervision && !supervision.AllowsWork(now))
+        if (SupervisionOrNull is { } supervision && !supervision.AllowsWork(now))
         {
             supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
             return;
@@ -267,14 +281,14 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return false;
         }
 
-        _supervision?.Decided();
-        if (_recorded is not { } log)
+        SupervisionOrNull?.Decided();
+        if (!_recording)
         {
             _reason = next.Reason;
         }
-        else if (next.Kind != NextKind.Stay || !log.Tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks))
+        else if (next.Kind != NextKind.Stay || !_tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks))
         {
-            RecordNew(log, in next, in snapshot, observation.Version); // sets _reason; a coalesced stay's is the same
+            RecordNew(in next, in snapshot, observation.Version); // sets _reason; a coalesced stay's is the same
         }
 
         return true;
@@ -285,16 +299,16 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     /// the tail while it fits (no other object is touched); any other decision, and the kept stay it follows, go to
     /// the ring, opened here the first time (and its array allocated) outside the lock.
     /// </summary>
-    private void RecordNew(DecisionLog<TDesired, TObserved> log, in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
+    private void RecordNew(in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
     {
-        ref DecisionTail tail = ref log.Tail;
-        WorkerDecisions<TDesired, TObserved>? ring = log.Ring;
+        ref DecisionTail tail = ref _tail;
+        WorkerDecisions<TDesired, TObserved>? ring = _rare?.Ring;
         long at = snapshot.Now.UtcTicks, age = snapshot.ObservationAge.Ticks, desired = _record.DesiredVersion;
         CapturedSnapshot? captured = _captures ? ring!.Capture(in snapshot) : null;
         bool keep = next.Kind == NextKind.Stay && !_captures && DecisionTail.Fits(observationVersion, age, desired);
         if (!keep || tail.IsKept)
         {
-            ring ??= OpenRing(log);
+            ring ??= OpenRing();
             ring.EnsureItems();
         }
 
@@ -316,7 +330,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     }
 
     // The newest entry ends: a kept stay moves into the ring, a coalesced stay in the ring takes its count and time
-    // (so a first stay after a transition touches nothing but the log); inside a write.
+    // (so a first stay after a transition touches nothing but the slot); inside a write.
     private void EndNewest(ref DecisionTail tail, DecisionRing? ring)
     {
         if (tail.IsKept)
@@ -331,10 +345,10 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
     }
 
-    private WorkerDecisions<TDesired, TObserved> OpenRing(DecisionLog<TDesired, TObserved> log)
+    private WorkerDecisions<TDesired, TObserved> OpenRing()
     {
         WorkerDecisions<TDesired, TObserved> ring = _context.Recorder.Open<TDesired, TObserved>(this, _record, _record.Identity, Definition, _context.Logger);
-        Volatile.Write(ref log.Ring, ring);
+        Volatile.Write(ref RareState().Ring, ring);
         return ring;
     }
 
@@ -342,13 +356,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     // new instance of its id can continue it.
     private void SealRecording()
     {
-        if (_recorded is not { } log)
+        if (!_recording)
         {
             return;
         }
 
-        WorkerDecisions<TDesired, TObserved> ring = log.Ring ?? OpenRing(log);
-        ref DecisionTail tail = ref log.Tail;
+        WorkerDecisions<TDesired, TObserved> ring = _rare?.Ring ?? OpenRing();
+        ref DecisionTail tail = ref _tail;
         if (tail.IsKept)
         {
             ring.EnsureItems();
@@ -358,9 +372,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
     }
 
-    ref DecisionTail IDecisionWriter.Tail => ref _recorded!.Tail;
+    ref DecisionTail IDecisionWriter.Tail => ref _tail;
 
-    DecisionRing? IDecisionWriter.Ring => _recorded is { } log ? Volatile.Read(ref log.Ring) : null;
+    DecisionRing? IDecisionWriter.Ring => _rare is { } rare ? Volatile.Read(ref rare.Ring) : null;
 
     string IDecisionWriter.NewestReason => _reason;
 
@@ -388,7 +402,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     // Children leave before their parent.
     private void Leave(string reason, DateTimeOffset now)
     {
-        if (_children is not { Count: > 0 } children)
+        if (ChildrenOrNull is not { Count: > 0 } children)
         {
             MarkRemoved(reason);
             return;
@@ -409,7 +423,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private bool SuperviseChildren(DateTimeOffset now, out ChildrenView view)
     {
         view = default;
-        if ((!IsParentType && _children is null) || Children() is not { } children)
+        if (!IsParentType || Children() is not { } children)
         {
             return true;
         }
@@ -436,12 +450,19 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     // The children of this worker, created when its desired state first lists some.
     private ChildTree? Children()
     {
-        if (_children is null && (_record.Desired as IHasChildren)?.Children is { Count: > 0 })
+        if (ChildrenOrNull is { } children)
         {
-            _children = new ChildTree(_context, Identity, () => Variables ?? (_record.Desired as IHasVariables)?.Variables ?? VariableBundle.Empty);
+            return children;
         }
 
-        return _children;
+        if ((_record.Desired as IHasChildren)?.Children is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        children = new ChildTree(_context, Identity, () => Variables ?? (_record.Desired as IHasVariables)?.Variables ?? VariableBundle.Empty);
+        RareState().Children = children; // volatile: status readers on other threads see it whole
+        return children;
     }
 
     // State mapping: a parent that is stopped, stopping, asked to stop or leaving wants its children stopped.
@@ -493,9 +514,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         supervision.FailItself("the restart intensity of its children was exceeded", isRoot: !_isChild, now);
     }
 
-    public override bool IsIsolated => _supervision?.IsIsolated ?? false;
+    public override bool IsIsolated => SupervisionOrNull?.IsIsolated ?? false;
 
-    public override CircuitState FaultCircuit => _supervision?.FaultState ?? CircuitState.Closed;
+    public override CircuitState FaultCircuit => SupervisionOrNull?.FaultState ?? CircuitState.Closed;
 
     public override LifecyclePhase Phase => Definition.GetPhase(_state);
 
@@ -523,9 +544,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     public override void RecordFault(Exception error, string where, DateTimeOffset now) => Supervision.Fault(error, where, now);
 
-    public override int DescendantCount => _children?.DescendantCount ?? 0;
+    public override int DescendantCount => ChildrenOrNull?.DescendantCount ?? 0;
 
-    public override int OpenCircuitCount => (_supervision is { Circuit: not CircuitState.Closed } ? 1 : 0) + (_children?.OpenCircuitCount ?? 0);
+    public override int OpenCircuitCount => (SupervisionOrNull is { Circuit: not CircuitState.Closed } ? 1 : 0) + (ChildrenOrNull?.OpenCircuitCount ?? 0);
 
     internal override ChildCondition Health(DateTimeOffset now)
     {
@@ -544,9 +565,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         return phase == LifecyclePhase.RunningHealthy ? ChildCondition.Healthy : ChildCondition.Transitioning;
     }
 
-    internal override void AppendDescendants(List<WorkerStatus> into, DateTimeOffset now) => _children?.AppendStatus(into, now);
+    internal override void AppendDescendants(List<WorkerStatus> into, DateTimeOffset now) => ChildrenOrNull?.AppendStatus(into, now);
 
-    internal override ChildLifecycle? FindChild(string id) => _children?.Find(id);
+    internal override ChildLifecycle? FindChild(string id) => ChildrenOrNull?.Find(id);
 
     private void Transition(in Next next, DateTimeOffset now)
     {
@@ -667,15 +688,15 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         SealRecording();
         _actions?.CancelCurrent();
         StopCollecting();
-        if (_children is not null)
+        if (ChildrenOrNull is { } children)
         {
-            await _children.StopAllAsync().ConfigureAwait(false);
+            await children.StopAllAsync().ConfigureAwait(false);
         }
 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         _actions?.Dispose();
         Dispose();
-        _recorded?.Ring?.Retire(_record);
+        _rare?.Ring?.Retire(_record);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
@@ -695,22 +716,29 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             observation.Error,
             _shutdownRequested,
             _ledger?.Count ?? 0,
-            _supervision?.FaultCount ?? 0,
-            _supervision?.LastFault,
-            _supervision?.Circuit ?? CircuitState.Closed,
+            SupervisionOrNull?.FaultCount ?? 0,
+            SupervisionOrNull?.LastFault,
+            SupervisionOrNull?.Circuit ?? CircuitState.Closed,
             DescendantCount,
             _actions?.Retry?.HeldUntil(now))
         {
-            FaultCircuit = _supervision?.FaultState ?? CircuitState.Closed,
-            InfrastructureCircuit = _supervision?.InfrastructureState ?? CircuitState.Closed,
+            FaultCircuit = SupervisionOrNull?.FaultState ?? CircuitState.Closed,
+            InfrastructureCircuit = SupervisionOrNull?.InfrastructureState ?? CircuitState.Closed,
             RestartHistory = _isChild || _ledger is null ? [] : _ledger.History,
         };
     }
 
-    /// <summary>The slot's rarely needed fields, together, so an idle worker does not carry them.</summary>
+    /// <summary>
+    /// The slot's fields an idle worker does not need, together, created once on first need: a worker that was held,
+    /// restarted, refused or faulted, a parent, a worker with circuits or a recording ring. An idle worker's tick reads
+    /// only <see cref="_rare"/> (null) for all of them.
+    /// </summary>
     private sealed class Rare
     {
 #pragma warning disable SA1401, CA1051 // Plain fields: written with Volatile and Interlocked by the slot.
+        public volatile WorkerSupervision? Supervision; // created once (Interlocked), from any thread
+        public volatile ChildTree? Children; // the tick's, when the desired state first lists children; read by status
+        public WorkerDecisions<TDesired, TObserved>? Ring; // the tick's, written and read elsewhere with Volatile
         public string? RestartRequest; // an operator's, from any thread; taken by the tick
         public Task? Hold;
         public bool WaitingForChildren;
