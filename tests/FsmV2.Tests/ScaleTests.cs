@@ -250,12 +250,25 @@ public sealed class ActionPathAllocationTests(ITestOutputHelper output)
     {
         FakeTimeProvider time = TestClock.Clock();
         var count = new ActionCount();
-        await using var supervisor = new Supervisor(Harness.DefaultOptions, time, logger: null, new ActionPool(8, 1_000));
+        var supervisor = new Supervisor(Harness.DefaultOptions, time, logger: null, new ActionPool(8, 1_000));
         for (int i = 0; i < 100; i++)
         {
             supervisor.AddWorker($"a-{i}", new NoOpActionWorker(count), new CountSpec());
         }
 
+        try
+        {
+            Measure(supervisor, count);
+        }
+        finally
+        {
+            // Actions may still be in flight: the graceful shutdown waits for them on the fake clock, so move it.
+            await time.AdvanceUntilAsync(supervisor.ShutdownAsync(TestContext.Current.CancellationToken), TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+        }
+    }
+
+    private void Measure(Supervisor supervisor, ActionCount count)
+    {
         TickUntil(supervisor, count, 5_000); // warm-up: JIT, every runner and its ring created
         long start = count.Count;
         long bytes = GC.GetTotalAllocatedBytes(precise: true);
