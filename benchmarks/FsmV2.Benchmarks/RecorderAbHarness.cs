@@ -27,6 +27,15 @@ public static class RecorderAbHarness
         Supervisor on = swapped ? Create(onPhase, onCapacity) : null!;
         Supervisor off = Create(offPhase, capacity: 0);
         on ??= Create(onPhase, onCapacity);
+        if (args.Contains("solo-on") || args.Contains("solo-off"))
+        {
+            // One supervisor only, for a profiler: ticks for about the given number of rounds' worth of time.
+            (Supervisor solo, BlinkPhase soloPhase) = args.Contains("solo-on") ? (on, onPhase) : (off, offPhase);
+            double seconds = Measure(solo, soloPhase, rounds * TicksPerRound);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"solo {(args.Contains("solo-on") ? "on" : "off")}: {seconds / (rounds * TicksPerRound) * 1e6:0.0} us/tick"));
+            return 0;
+        }
+
         Measure(off, offPhase, 2_000); // warm-up and tiering
         Measure(on, onPhase, 2_000);
         var ratios = new List<double>(rounds);

@@ -30,6 +30,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private volatile bool _removed;
     private bool _stale;
     private volatile Rare? _rare; // what an idle worker does not need: see Rare
+    // The recording's ring, once the tail could not keep a decision: the slot's own field, not Rare's, so that a worker
+    // that records does not make every gate of its tick read Rare (measured: a cold line per worker and tick).
+    private WorkerDecisions<TDesired, TObserved>? _ring;
     private DecisionTail _tail; // the recording's newest entry and sequence lock, in the slot: a coalesced stay touches nothing else
 
     public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context, RestartLedger? ledger = null, bool isChild = false)
@@ -46,7 +49,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             _recording = true;
             if (context.Recorder.Continue<TDesired, TObserved>(this, record, record.Identity, Definition, context.Logger) is { } ring)
             {
-                RareState().Ring = ring; // a new instance of an id the recorder kept: it continues that recording
+                _ring = ring; // a new instance of an id the recorder kept: it continues that recording
                 _captures = ring.KeepsSnapshots;
             }
         }
@@ -302,7 +305,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private void RecordNew(in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
     {
         ref DecisionTail tail = ref _tail;
-        WorkerDecisions<TDesired, TObserved>? ring = _rare?.Ring;
+        WorkerDecisions<TDesired, TObserved>? ring = _ring;
         long at = snapshot.Now.UtcTicks, age = snapshot.ObservationAge.Ticks, desired = _record.DesiredVersion;
         CapturedSnapshot? captured = _captures ? ring!.Capture(in snapshot) : null;
         bool keep = next.Kind == NextKind.Stay && !_captures && DecisionTail.Fits(observationVersion, age, desired);
@@ -348,7 +351,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     private WorkerDecisions<TDesired, TObserved> OpenRing()
     {
         WorkerDecisions<TDesired, TObserved> ring = _context.Recorder.Open<TDesired, TObserved>(this, _record, _record.Identity, Definition, _context.Logger);
-        Volatile.Write(ref RareState().Ring, ring);
+        Volatile.Write(ref _ring, ring);
         return ring;
     }
 
@@ -361,7 +364,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return;
         }
 
-        WorkerDecisions<TDesired, TObserved> ring = _rare?.Ring ?? OpenRing();
+        WorkerDecisions<TDesired, TObserved> ring = _ring ?? OpenRing();
         ref DecisionTail tail = ref _tail;
         if (tail.IsKept)
         {
@@ -374,7 +377,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     ref DecisionTail IDecisionWriter.Tail => ref _tail;
 
-    DecisionRing? IDecisionWriter.Ring => _rare is { } rare ? Volatile.Read(ref rare.Ring) : null;
+    DecisionRing? IDecisionWriter.Ring => Volatile.Read(ref _ring);
 
     string IDecisionWriter.NewestReason => _reason;
 
@@ -696,7 +699,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         await ActionDone.ConfigureAwait(false); // bounded: an action that ignores cancellation is abandoned at 3x its timeout
         _actions?.Dispose();
         Dispose();
-        _rare?.Ring?.Retire(_record);
+        _ring?.Retire(_record);
     }
 
     public override WorkerStatus GetStatus(DateTimeOffset now)
@@ -730,15 +733,14 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     /// <summary>
     /// The slot's fields an idle worker does not need, together, created once on first need: a worker that was held,
-    /// restarted, refused or faulted, a parent, a worker with circuits or a recording ring. An idle worker's tick reads
-    /// only <see cref="_rare"/> (null) for all of them.
+    /// restarted, refused or faulted, a parent, a worker with circuits. An idle worker's tick reads only
+    /// <see cref="_rare"/> (null) for all of them; so does a worker that only records (its ring is <see cref="_ring"/>).
     /// </summary>
     private sealed class Rare
     {
 #pragma warning disable SA1401, CA1051 // Plain fields: written with Volatile and Interlocked by the slot.
         public volatile WorkerSupervision? Supervision; // created once (Interlocked), from any thread
         public volatile ChildTree? Children; // the tick's, when the desired state first lists children; read by status
-        public WorkerDecisions<TDesired, TObserved>? Ring; // the tick's, written and read elsewhere with Volatile
         public string? RestartRequest; // an operator's, from any thread; taken by the tick
         public Task? Hold;
         public bool WaitingForChildren;
