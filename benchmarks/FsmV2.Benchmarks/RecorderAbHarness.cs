@@ -16,13 +16,13 @@ public static class RecorderAbHarness
     public static int Run(string[] args)
     {
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
-        bool steady = args.Contains("steady"); // the phase does not move: every decision is a coalesced stay
+        bool steady = args.Contains("steady"); // a phase no worker's slot matches (-1): every decision is a coalesced stay
         s_step = steady ? 0 : 1;
         bool same = args.Contains("aa"); // both off: what the harness itself reports for two equal supervisors
         bool swapped = args.Contains("swap"); // create the recording supervisor first
         const int TicksPerRound = 200;
-        var offPhase = new BlinkPhase();
-        var onPhase = new BlinkPhase();
+        var offPhase = new BlinkPhase { Value = steady ? -1 : 0 };
+        var onPhase = new BlinkPhase { Value = steady ? -1 : 0 };
         int onCapacity = same ? 0 : new FlightRecorderOptions().Capacity;
         Supervisor on = swapped ? Create(onPhase, onCapacity) : null!;
         Supervisor off = Create(offPhase, capacity: 0);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using FsmV2.Tests.Workers;
 
 namespace FsmV2.Tests;
@@ -247,6 +249,46 @@ public class RecordingTests
 
         await TickWhileReadingAsync(h, reader, done);
         Assert.True(reads > 0);
+    }
+
+    [Fact]
+    public async Task A_reader_on_the_tick_thread_sees_the_decision_being_carried_out_instead_of_waiting_for_its_own_tick()
+    {
+        // The ring writes of a tick are made at its end (DecisionJournal), and readers wait for them; a reader on the
+        // tick's own thread (here a logger, called while a transition is logged) must not wait for itself.
+        var newest = new List<DecisionRecord>();
+        Supervisor? supervisor = null;
+        var logger = new TransitionLogReader(() => newest.Add(supervisor!.Recorder.GetDecisions("toggle")[^1]));
+        FakeTimeProvider time = TestClock.Clock();
+        supervisor = new Supervisor(Harness.DefaultOptions, time, logger);
+        await using Supervisor owned = supervisor;
+        supervisor.AddWorker("toggle", new ToggleWorker(), new ToggleSpec());
+        for (int i = 0; i < 3; i++)
+        {
+            time.Advance(Harness.DefaultOptions.TickInterval);
+            await Task.Run(supervisor.Tick, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal([("Up", "Down"), ("Down", "Up"), ("Up", "Down")], newest.Select(d => (d.State, d.Target!)));
+        Assert.All(newest, d => Assert.Equal(NextKind.Goto, d.Kind));
+        Assert.Equal(3, supervisor.Recorder.GetDecisions("toggle").Count);
+    }
+
+    // Calls back while the supervisor logs a transition (event 2), on the tick's thread.
+    private sealed class TransitionLogReader(Action onTransition) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 2)
+            {
+                onTransition();
+            }
+        }
     }
 
     // 20,000 ticks 1 ms apart (fewer if the reader fails first), then the reader is stopped and awaited.

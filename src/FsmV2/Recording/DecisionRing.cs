@@ -50,6 +50,7 @@ internal class DecisionRing
     {
         if (_writer is { } previous && !ReferenceEquals(previous, writer))
         {
+            previous.FlushPendingWrite(); // a child restarted in the tick its old instance decided in
             ref DecisionTail from = ref previous.Tail;
             ref DecisionTail to = ref writer.Tail;
             (to.Count, to.Stay, to.LastAt) = (from.Count, from.IsKept ? 0 : from.Stay, from.LastAt);
@@ -68,14 +69,68 @@ internal class DecisionRing
     /// Ends the ring's newest entry, which the tail described until now, with the tail's count and time; inside a
     /// write of the tail's sequence lock, the tick only.
     /// </summary>
-    public void Close(ref DecisionTail tail)
+    public void Close(ref DecisionTail tail) => Close(tail.Count, tail.LastAt);
+
+    /// <summary>Ends the ring's newest entry (a coalesced stay) with its final count and time; inside a write, the tick only.</summary>
+    public void Close(int count, long lastAt)
     {
         if (_written > 0 && _items is { } items)
         {
-            ref DecisionEntry newest = ref items[_next == 0 ? items.Length - 1 : _next - 1];
-            Volatile.Write(ref newest.Count, tail.Count);
-            Volatile.Write(ref newest.LastAt, tail.LastAt);
+            ref DecisionEntry newest = ref At(items, _next == 0 ? _capacity - 1 : _next - 1);
+            Volatile.Write(ref newest.Count, count);
+            Volatile.Write(ref newest.LastAt, lastAt);
         }
+    }
+
+    /// <summary>
+    /// Before a <see cref="DecisionJournal"/> applies a write that appends <paramref name="appends"/> entries: the array
+    /// is allocated if it is not yet, and the cache lines the entries go to are asked for (a hint). The tick only.
+    /// </summary>
+    public void PrepareAppends(int appends)
+    {
+        DecisionEntry[] items = _items ?? Allocate();
+        int index = _next;
+        for (int i = 0; i < appends; i++)
+        {
+            DecisionJournal.Prefetch(ref At(items, index));
+            index = index + 1 == _capacity ? 0 : index + 1;
+        }
+    }
+
+    // Entry index of the ring's array, which has _capacity entries: _next and every index derived from it stay below
+    // that, so the tick reads neither the array's length nor its header (a cache line it has not touched otherwise).
+    private ref DecisionEntry At(DecisionEntry[] items, int index)
+    {
+        System.Diagnostics.Debug.Assert((uint)index < (uint)items.Length && items.Length == _capacity, "an index of the ring");
+        return ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(items), index);
+    }
+
+    /// <summary>Makes a queued write (<see cref="DecisionJournal"/>); inside the writer's tail write, the tick only.</summary>
+    public void Apply(in DecisionWrite write)
+    {
+        if (write.Close)
+        {
+            Close(write.CloseCount, write.CloseLastAt);
+        }
+
+        if (write.HasMoved)
+        {
+            AppendPlain(in write.Moved);
+        }
+
+        if (write.HasEntry)
+        {
+            AppendPlain(in write.Entry);
+        }
+    }
+
+    // Append for the journal (no snapshots: a captured worker type writes at once).
+    private void AppendPlain(in DecisionEntry values)
+    {
+        int index = _next;
+        DecisionEntry.Write(ref At(_items!, index), in values); // field by field: a struct copy here is a rep movs
+        Volatile.Write(ref _written, _written + 1);
+        _next = index + 1 == _capacity ? 0 : index + 1;
     }
 
     /// <summary>
@@ -87,14 +142,14 @@ internal class DecisionRing
         DecisionEntry[] items = _items!;
         long written = _written;
         int index = _next;
-        DecisionEntry.Write(ref items[index], in values);
+        DecisionEntry.Write(ref At(items, index), in values);
         if (_snapshots is { } snapshots)
         {
             Keep(snapshots, index, written, captured);
         }
 
         Volatile.Write(ref _written, written + 1);
-        _next = index + 1 == items.Length ? 0 : index + 1;
+        _next = index + 1 == _capacity ? 0 : index + 1;
     }
 
     /// <summary>Allocates the array at the first entry (the tick, outside a write: a reader sees it empty until then).</summary>
@@ -178,6 +233,7 @@ internal class DecisionRing
                 return copy;
             }
 
+            writer.FlushPendingWrite(); // read on the tick's own thread (an escalation handler): never wait for itself
             spin.SpinOnce();
         }
     }

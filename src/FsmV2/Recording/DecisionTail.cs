@@ -19,11 +19,16 @@ namespace FsmV2;
 internal struct DecisionTail
 {
 #pragma warning disable SA1401, CA1051 // Plain fields: a struct embedded in the slot, written with Volatile by the tick.
+    // In this order (a struct's fields are laid out as declared): what a coalesced stay reads and writes comes first, so
+    // it shares a cache line with the slot's other hot fields as often as it can.
     /// <summary>Even while stable, odd while the tick writes the tail or the ring.</summary>
     public int Sequence;
 
     /// <summary>How many decisions the newest entry stands for; 0 while the worker has not decided.</summary>
     public int Count;
+
+    /// <summary>The time of the newest entry's last decision, UTC ticks.</summary>
+    public long LastAt;
 
     /// <summary>
     /// The newest entry's state when it is a stay: <c>state + 1</c> when the entry is in the ring, <c>~state</c> when
@@ -39,9 +44,6 @@ internal struct DecisionTail
 
     /// <inheritdoc cref="ObservationVersion"/>
     public int DesiredVersion;
-
-    /// <summary>The time of the newest entry's last decision, UTC ticks.</summary>
-    public long LastAt;
 
     /// <summary>A kept stay's time, UTC ticks.</summary>
     public long At;
@@ -60,12 +62,12 @@ internal struct DecisionTail
     /// <summary>
     /// Coalesces a stay in state <paramref name="state"/> with reason <paramref name="reason"/> at <paramref name="at"/>
     /// (UTC ticks) into the newest entry when that is a stay in the same state with the same reason
-    /// (<paramref name="newestReason"/>, the slot's).
+    /// (<paramref name="newestReason"/>, the slot's) and no write is under way (a second decision in one tick).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryCoalesce(int state, string newestReason, string reason, long at)
     {
-        if ((Stay != state + 1 && Stay != ~state) || !(ReferenceEquals(newestReason, reason) || string.Equals(newestReason, reason, StringComparison.Ordinal)))
+        if ((Stay != state + 1 && Stay != ~state) || (Sequence & 1) != 0 || !(ReferenceEquals(newestReason, reason) || string.Equals(newestReason, reason, StringComparison.Ordinal)))
         {
             return false;
         }
@@ -85,6 +87,12 @@ internal struct DecisionTail
         Volatile.Write(ref Sequence, sequence + 1);
         return sequence;
     }
+
+    /// <summary>Publishes the write a <see cref="DecisionJournal"/> was left to end (odd until now, even again).</summary>
+    public void EndPendingWrite() => Volatile.Write(ref Sequence, Sequence + 1);
+
+    /// <summary>Whether a write is under way: begun, and left to a <see cref="DecisionJournal"/> to end.</summary>
+    public readonly bool IsWriting => (Sequence & 1) != 0;
 
     /// <summary>Publishes the write begun at <paramref name="sequence"/> (even again).</summary>
     public void EndWrite(int sequence) => Volatile.Write(ref Sequence, sequence + 2);
@@ -145,4 +153,10 @@ internal interface IDecisionWriter
 
     /// <summary>Its worker's definition (for the names).</summary>
     WorkerDefinition Definition { get; }
+
+    /// <summary>
+    /// Ends a write its tick left to the <see cref="DecisionJournal"/>, when called on that tick's thread (a reader there
+    /// would otherwise wait for the end of the tick it is part of); elsewhere nothing.
+    /// </summary>
+    void FlushPendingWrite();
 }

@@ -31,6 +31,9 @@ public sealed class FlightRecorder
     /// <summary>Whether decisions are recorded (<see cref="FlightRecorderOptions.Capacity"/> is above 0).</summary>
     public bool IsEnabled => _options.Capacity > 0;
 
+    /// <summary>The ring writes of the tick under way, made at its end (<see cref="Supervisor.Tick"/>).</summary>
+    internal DecisionJournal Journal { get; } = new();
+
     /// <summary>How many rings are open (live workers that needed one, and those kept after they left); for tests.</summary>
     internal int RingCount => _rings.Count;
 

@@ -239,6 +239,8 @@ public sealed class Supervisor : IAsyncDisposable
                 }
             }
 
+            Recorder.Journal.Flush(); // the tick's ring writes, together (DecisionJournal)
+
             if (_gone.Count > 0)
             {
                 DropRemoved();

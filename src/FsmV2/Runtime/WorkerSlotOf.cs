@@ -300,34 +300,81 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     /// <summary>
     /// Records a decision that did not coalesce as the newest entry, under the tail's sequence lock. A stay is kept in
     /// the tail while it fits (no other object is touched); any other decision, and the kept stay it follows, go to
-    /// the ring, opened here the first time (and its array allocated) outside the lock.
+    /// the ring (opened here the first time): queued in the recorder's <see cref="DecisionJournal"/>, which makes the
+    /// ring writes of the whole tick at its end and then ends this write. A captured worker type writes at once.
     /// </summary>
     private void RecordNew(in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
     {
         ref DecisionTail tail = ref _tail;
-        WorkerDecisions<TDesired, TObserved>? ring = _ring;
         long at = snapshot.Now.UtcTicks, age = snapshot.ObservationAge.Ticks, desired = _record.DesiredVersion;
-        CapturedSnapshot? captured = _captures ? ring!.Capture(in snapshot) : null;
         bool keep = next.Kind == NextKind.Stay && !_captures && DecisionTail.Fits(observationVersion, age, desired);
-        if (!keep || tail.IsKept)
+        if (_captures)
         {
-            ring ??= OpenRing();
-            ring.EnsureItems();
+            RecordCaptured(in next, in snapshot, observationVersion);
+        }
+        else if (keep && !tail.IsKept && !(tail.Stay > 0 && tail.Count > 1) && !tail.IsWriting)
+        {
+            int sequence = tail.BeginWrite(); // the slot only: the newest entry ends as it is in the ring
+            tail.Keep(_state, at, observationVersion, age, desired);
+            _reason = next.Reason;
+            tail.EndWrite(sequence);
+        }
+        else
+        {
+            QueueRingWrite(in next, keep, at, observationVersion, age, desired);
+        }
+    }
+
+    // A decision that changes the ring: the tail now, the ring at the end of the tick (the write stays open until then).
+    private void QueueRingWrite(in Next next, bool keep, long at, long observationVersion, long age, long desired)
+    {
+        ref DecisionTail tail = ref _tail;
+        DecisionJournal journal = _context.Recorder.Journal;
+        WorkerDecisions<TDesired, TObserved> ring = _ring ?? OpenRing();
+        if (tail.IsWriting)
+        {
+            journal.Flush(); // a second decision in one tick (a restart): its first write is made first
         }
 
-        int sequence = tail.BeginWrite();
-        EndNewest(ref tail, ring);
+        tail.BeginWrite();
+        ref DecisionWrite write = ref journal.Add(ring, this);
+        if (tail.IsKept)
+        {
+            (write.Moved, write.HasMoved) = (tail.KeptEntry(_reason), true);
+            tail.Moved();
+        }
+        else if (tail.Stay > 0 && tail.Count > 1)
+        {
+            (write.Close, write.CloseCount, write.CloseLastAt) = (true, tail.Count, tail.LastAt); // only a stay in the ring has coalesced
+        }
+
         if (keep)
         {
             tail.Keep(_state, at, observationVersion, age, desired);
         }
         else
         {
-            var entry = new DecisionEntry { At = at, LastAt = at, Count = 1, ObservationVersion = observationVersion, ObservationAge = age, DesiredVersion = desired, Reason = next.Reason, State = _state, Target = DecisionNames.TargetIndex(in next), Kind = (byte)next.Kind };
-            ring!.Append(in entry, captured);
+            write.Entry = new DecisionEntry { At = at, LastAt = at, Count = 1, ObservationVersion = observationVersion, ObservationAge = age, DesiredVersion = desired, Reason = next.Reason, State = _state, Target = DecisionNames.TargetIndex(in next), Kind = (byte)next.Kind };
+            write.HasEntry = true;
             tail.Start(_state, next.Kind, at);
         }
 
+        _reason = next.Reason;
+    }
+
+    // A worker type whose snapshots the recorder keeps: every entry goes to the ring with its capture, written at once.
+    private void RecordCaptured(in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
+    {
+        ref DecisionTail tail = ref _tail;
+        WorkerDecisions<TDesired, TObserved> ring = _ring!; // opened with the slot (FlightRecorder.Continue)
+        CapturedSnapshot? captured = ring.Capture(in snapshot);
+        long at = snapshot.Now.UtcTicks;
+        ring.EnsureItems();
+        int sequence = tail.BeginWrite();
+        EndNewest(ref tail, ring);
+        var entry = new DecisionEntry { At = at, LastAt = at, Count = 1, ObservationVersion = observationVersion, ObservationAge = snapshot.ObservationAge.Ticks, DesiredVersion = _record.DesiredVersion, Reason = next.Reason, State = _state, Target = DecisionNames.TargetIndex(in next), Kind = (byte)next.Kind };
+        ring.Append(in entry, captured);
+        tail.Start(_state, next.Kind, at);
         _reason = next.Reason;
         tail.EndWrite(sequence);
     }
@@ -366,7 +413,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
         WorkerDecisions<TDesired, TObserved> ring = _ring ?? OpenRing();
         ref DecisionTail tail = ref _tail;
-        if (tail.IsKept)
+        if (tail.IsWriting)
+        {
+            _context.Recorder.Journal.FlushOnTickThread(); // stopped in the tick it decided in (a child)
+        }
+
+        if (tail.IsKept && !tail.IsWriting)
         {
             ring.EnsureItems();
             int sequence = tail.BeginWrite();
@@ -382,6 +434,8 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     string IDecisionWriter.NewestReason => _reason;
 
     WorkerDefinition IDecisionWriter.Definition => Definition;
+
+    void IDecisionWriter.FlushPendingWrite() => _context.Recorder.Journal.FlushOnTickThread();
 
     private void Dispatch(in Next next, DateTimeOffset now)
     {
