@@ -10,7 +10,9 @@ namespace FsmV2;
 /// ring of <see cref="FlightRecorderOptions.Capacity"/> entries is allocated by its next decision and written by the
 /// tick without allocating from then on. Transitions, actions and signals each take an entry;
 /// consecutive stays in the same state with the same reason share one (<see cref="DecisionRecord.Count"/>), so a
-/// steady worker does not push its history out. Safe to read from any thread.
+/// steady worker does not push its history out. Safe to read from any thread: a tick writes the rings of the workers
+/// that decided in it at its end, so reading such a worker during that tick waits for the tick to end; a read on the
+/// tick's own thread (a logger, an <see cref="Supervisor.Escalated"/> handler) does not wait.
 /// </summary>
 public sealed class FlightRecorder
 {
