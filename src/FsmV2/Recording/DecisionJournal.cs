@@ -25,9 +25,6 @@ internal sealed class DecisionJournal
     private int _count;
     private int _thread; // the managed thread id of the tick that queued the pending writes
 
-    /// <summary>Whether there is nothing to flush.</summary>
-    public bool IsEmpty => _count == 0;
-
     /// <summary>
     /// Queues the ring writes of <paramref name="writer"/>'s decision, made inside its tail's write (begun, not ended):
     /// the caller fills in the returned write in place; <see cref="Flush"/> makes it and ends the tail's write. The
@@ -70,9 +67,10 @@ internal sealed class DecisionJournal
             pending.Ring.Apply(in pending.Write);
             pending.Writer.Tail.EndPendingWrite(); // a release: the entries before the even sequence
             pending.Ring.PrepareAppends(2); // where its next transition's entries go, in cache by then (a hint)
+            (pending.Ring, pending.Writer) = (null!, null!); // no worker kept alive here after it left
         }
 
-        _count = 0; // the references stay until overwritten: the rings keep these writers and reasons anyway
+        _count = 0;
     }
 
     // Full: a larger array while below Capacity (the first busy ticks only), else the writes made now.
