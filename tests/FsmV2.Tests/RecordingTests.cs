@@ -274,6 +274,36 @@ public class RecordingTests
         Assert.Equal(3, supervisor.Recorder.GetDecisions("toggle").Count);
     }
 
+    [Fact]
+    public async Task A_child_its_parent_restarts_continues_the_recording_of_its_id()
+    {
+        await using var h = new Harness(Harness.ExactBackoff());
+        int created = 0;
+        var first = new CellWorker();
+        var specs = new ChildSpecs<LineWorker>()
+            .Add(CellWorker.AsChild("flaky", new NodeSpec(), () => Interlocked.Increment(ref created) == 1 ? first : new CellWorker()));
+        h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs));
+        h.Step(3);
+        DecisionRecord started = h.Supervisor.Recorder.GetDecisions("line/flaky").First(d => d.Kind == NextKind.Goto);
+
+        first.Fails = true; // three failed collections open the child's circuit: its parent restarts it after 1 s
+        for (int i = 0; i < 4; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            h.Supervisor.Tick();
+        }
+
+        h.Step(3);
+        Assert.Equal(2, created);
+        IReadOnlyList<DecisionRecord> decisions = h.Supervisor.Recorder.GetDecisions("line/flaky");
+        DecisionRecord[] starts = [.. decisions.Where(d => (d.State, d.Kind, d.Target) == ("Stopped", NextKind.Goto, "Running"))];
+        Assert.Equal(2, starts.Length); // the first instance's start and the restarted one's, in one recording
+        Assert.Equal(started, starts[0]);
+        Assert.True(starts[1].At > starts[0].At);
+        Assert.Equal(decisions.OrderBy(d => d.At), decisions);
+        Assert.Equal(("Running", NextKind.Stay), (decisions[^1].State, decisions[^1].Kind));
+    }
+
     // Calls back while the supervisor logs a transition (event 2), on the tick's thread.
     private sealed class TransitionLogReader(Action onTransition) : ILogger
     {
