@@ -23,12 +23,15 @@ internal static class ActionThroughputHarness
     private static readonly int Concurrency =
         int.TryParse(Environment.GetEnvironmentVariable("FSMV2_ACTIONS_CONCURRENCY"), CultureInfo.InvariantCulture, out int n) && n > 0 ? n : Environment.ProcessorCount * 8;
 
+    /// <summary><c>FSMV2_ACTIONS_SIDES</c>: <c>fsm</c> or <c>task-run</c> measures one side only (to trace it); both by default.</summary>
+    private static readonly string Sides = Environment.GetEnvironmentVariable("FSMV2_ACTIONS_SIDES") ?? "both";
+
     public static string Run()
     {
-        (double fsm, double fsmBytes, double fsmPaused, Ticking ticking) = Supervised();
-        (double run, double runBytes, double runPaused) = TaskRun();
+        (double fsm, double fsmBytes, double fsmPaused, Ticking ticking) = Sides == "task-run" ? default : Supervised();
+        (double run, double runBytes, double runPaused, double runCores) = Sides == "fsm" ? default : TaskRun();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Workers:N0} workers' no-op actions, pool of {Concurrency} | {fsm:N0}/s, {fsmBytes:0} B/action, {fsmPaused:0} % in GC pauses; {ticking.PerSecond:N0} ticks/s, {ticking.ActionsPerTick:0.0} actions per tick, the pool {ticking.Running:0.0} running and {ticking.Queued:0.0} queued on average | Task.Run {run:N0}/s, {runBytes:0} B/action, {runPaused:0} % in GC pauses | {fsm / run:0.00}× the throughput, {fsmBytes / runBytes:0.0}× the bytes |");
+            $"| {Workers:N0} workers' no-op actions, pool of {Concurrency} | {fsm:N0}/s, {fsmBytes:0} B/action, {fsmPaused:0} % in GC pauses; {ticking.PerSecond:N0} ticks/s, {ticking.ActionsPerTick:0.0} actions per tick, the pool {ticking.Running:0.0} running and {ticking.Queued:0.0} queued on average; {ticking.Cores:0.00} cores busy (the tick's loop one of them), {ticking.PoolNanos:0} ns of the other threads' CPU per action | Task.Run {run:N0}/s, {runBytes:0} B/action, {runPaused:0} % in GC pauses, {runCores:0.00} cores busy, {runCores * 1e9 / run:0} ns CPU per action | {fsm / run:0.00}× the throughput, {fsmBytes / runBytes:0.0}× the bytes |");
     }
 
     private static (double PerSecond, double Bytes, double PausedPercent, Ticking Ticking) Supervised()
@@ -45,9 +48,11 @@ internal static class ActionThroughputHarness
         long actions = load.Actions;
         long bytes = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan paused = GC.GetTotalPauseDuration();
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         (double seconds, Ticking ticking) = TickFor(supervisor, pool, Window);
         long done = load.Actions - actions;
-        ticking = ticking with { ActionsPerTick = done / (ticking.PerSecond * seconds) };
+        double cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / seconds;
+        ticking = ticking with { ActionsPerTick = done / (ticking.PerSecond * seconds), Cores = cores, PoolNanos = Math.Max(0, cores - 1) * seconds * 1e9 / done };
         double perAction = (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)done;
         double pausedPercent = (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds * 100;
         supervisor.ShutdownAsync().GetAwaiter().GetResult();
@@ -70,21 +75,25 @@ internal static class ActionThroughputHarness
         }
 
         double seconds = watch.Elapsed.TotalSeconds;
-        return (seconds, new Ticking(ticks / seconds, 0, running / (double)ticks, queued / (double)ticks));
+        return (seconds, new Ticking(ticks / seconds, 0, running / (double)ticks, queued / (double)ticks, 0, 0));
     }
 
-    private readonly record struct Ticking(double PerSecond, double ActionsPerTick, double Running, double Queued);
+    // Cores: the process's CPU time over the window per second of it; PoolNanos: what is left of it after one core
+    // (the tick's back-to-back loop, always running) per action, an upper bound of the action path's cost off the tick.
+    private readonly record struct Ticking(double PerSecond, double ActionsPerTick, double Running, double Queued, double Cores, double PoolNanos);
 
-    private static (double PerSecond, double Bytes, double PausedPercent) TaskRun()
+    private static (double PerSecond, double Bytes, double PausedPercent, double Cores) TaskRun()
     {
         var load = new BusyLoad(0, TimeSpan.Zero);
         Measure(load, TimeSpan.FromSeconds(1));
         long actions = load.Actions;
         long bytes = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan paused = GC.GetTotalPauseDuration();
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         double seconds = Measure(load, Window);
         long done = load.Actions - actions;
-        return (done / seconds, (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)done, (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds * 100);
+        double cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / seconds;
+        return (done / seconds, (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)done, (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds * 100, cores);
     }
 
     // Workers chains of Task.Run(work), each awaiting the last, until the window ends.
