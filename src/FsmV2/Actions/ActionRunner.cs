@@ -26,7 +26,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private readonly ILogger _logger;
     private readonly SupervisorMetrics _metrics;
     private readonly IActionHost _host;
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
 
     private int _inFlight;
     private int _action = -1;
@@ -131,21 +131,11 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         Cancel(source);
     }
 
-    /// <summary>Runs on the thread pool when the pool starts this worker's action.</summary>
-    public void Execute() => _ = RunAsync();
-
-    /// <summary>Disposes the watch timer once the worker is gone (its last action has ended).</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _watch?.Dispose();
-            _watch = null;
-            _watchDue = long.MaxValue;
-        }
-    }
-
-    private async Task RunAsync()
+    /// <summary>
+    /// Runs on the thread pool when the pool starts this worker's action. An action whose task has already completed
+    /// successfully when it returns is recorded here, without an async state machine; any other is awaited.
+    /// </summary>
+    public void Execute()
     {
         int action = _action;
         if (!Begin(action, out Run run))
@@ -161,31 +151,65 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
             KeepSpan(run);
         }
 
-        ActionOutcome outcome = ActionOutcome.Succeeded;
-        Exception? error = null;
         CancellationToken token = run.Source.Token;
+        Task? task;
         try
         {
-            Task? task;
             using (Log.WorkerScope(_logger, _identity))
             {
                 task = _machine.RunActionAsync(action, _desired, token); // the scope flows into the action's awaits
             }
-
-            await (task ?? throw new InvalidOperationException($"Action '{run.Name}' of worker '{_identity.Id}' ({_identity.WorkerType}) returned a null Task.")).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            outcome = IsCancelled(run) ? ActionOutcome.Cancelled : ActionOutcome.TimedOut;
         }
         catch (Exception ex)
         {
-            outcome = ActionOutcome.Failed;
-            error = ex;
+            ActionOutcome outcome = Outcome(run, ex, token);
+            Finish(run, outcome, outcome == ActionOutcome.Failed ? ex : null);
+            return;
+        }
+
+        if (task is { IsCompletedSuccessfully: true })
+        {
+            Finish(run, ActionOutcome.Succeeded, null);
+            return;
+        }
+
+        _ = AwaitAsync(task, run, token);
+    }
+
+    /// <summary>Disposes the watch timer once the worker is gone (its last action has ended).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _watch?.Dispose();
+            _watch = null;
+            _watchDue = long.MaxValue;
+        }
+    }
+
+    private async Task AwaitAsync(Task? task, Run run, CancellationToken token)
+    {
+        ActionOutcome outcome = ActionOutcome.Succeeded;
+        Exception? error = null;
+        try
+        {
+            await (task ?? throw new InvalidOperationException($"Action '{run.Name}' of worker '{_identity.Id}' ({_identity.WorkerType}) returned a null Task.")).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            outcome = Outcome(run, ex, token);
+            error = outcome == ActionOutcome.Failed ? ex : null;
         }
 
         Finish(run, outcome, error);
     }
+
+    // A cancellation while the run's token is cancelled is the run's cancellation (its worker's) or its timeout (the
+    // watch's); any other exception is a failure.
+    private ActionOutcome Outcome(in Run run, Exception error, CancellationToken token) =>
+        error is OperationCanceledException && token.IsCancellationRequested
+            ? IsCancelled(run) ? ActionOutcome.Cancelled : ActionOutcome.TimedOut
+            : ActionOutcome.Failed;
 
     /// <summary>Makes <paramref name="action"/> the current run and arms its watch; false if it was cancelled while queued.</summary>
     private bool Begin(int action, out Run run)
