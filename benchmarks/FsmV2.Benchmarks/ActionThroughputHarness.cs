@@ -31,7 +31,7 @@ internal static class ActionThroughputHarness
         (double fsm, double fsmBytes, double fsmPaused, Ticking ticking) = Sides == "task-run" ? default : Supervised();
         (double run, double runBytes, double runPaused, double runCores) = Sides == "fsm" ? default : TaskRun();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Workers:N0} workers' no-op actions, pool of {Concurrency} | {fsm:N0}/s, {fsmBytes:0} B/action, {fsmPaused:0} % in GC pauses; {ticking.PerSecond:N0} ticks/s, {ticking.ActionsPerTick:0.0} actions per tick, the pool {ticking.Running:0.0} running and {ticking.Queued:0.0} queued on average; {ticking.Cores:0.00} cores busy (the tick's loop one of them), {ticking.PoolNanos:0} ns of the other threads' CPU per action | Task.Run {run:N0}/s, {runBytes:0} B/action, {runPaused:0} % in GC pauses, {runCores:0.00} cores busy, {runCores * 1e9 / run:0} ns CPU per action | {fsm / run:0.00}× the throughput, {fsmBytes / runBytes:0.0}× the bytes |");
+            $"| {Workers:N0} workers' no-op actions, pool of {Concurrency} | {fsm:N0}/s, {fsmBytes:0} B/action, {fsmPaused:0} % in GC pauses; {ticking.PerSecond:N0} ticks/s, {ticking.ActionsPerTick:0.0} actions per tick, the pool {ticking.Running:0.0} running and {ticking.Queued:0.0} queued on average; {ticking.Cores:0.00} cores busy ({ticking.TickCores:0.00} the tick's loop), {ticking.PoolNanos:0} ns of the other threads' CPU per action | Task.Run {run:N0}/s, {runBytes:0} B/action, {runPaused:0} % in GC pauses, {runCores:0.00} cores busy, {runCores * 1e9 / run:0} ns CPU per action | {fsm / run:0.00}× the throughput, {fsmBytes / runBytes:0.0}× the bytes |");
     }
 
     private static (double PerSecond, double Bytes, double PausedPercent, Ticking Ticking) Supervised()
@@ -49,10 +49,18 @@ internal static class ActionThroughputHarness
         long bytes = GC.GetTotalAllocatedBytes(precise: true);
         TimeSpan paused = GC.GetTotalPauseDuration();
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        long tickCpu = ThreadCpuNanos();
         (double seconds, Ticking ticking) = TickFor(supervisor, pool, Window);
         long done = load.Actions - actions;
-        double cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / seconds;
-        ticking = ticking with { ActionsPerTick = done / (ticking.PerSecond * seconds), Cores = cores, PoolNanos = Math.Max(0, cores - 1) * seconds * 1e9 / done };
+        double tickSeconds = tickCpu < 0 ? seconds : (ThreadCpuNanos() - tickCpu) / 1e9; // without the counter, a full core
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        ticking = ticking with
+        {
+            ActionsPerTick = done / (ticking.PerSecond * seconds),
+            Cores = cpuSeconds / seconds,
+            TickCores = tickSeconds / seconds,
+            PoolNanos = Math.Max(0, cpuSeconds - tickSeconds) * 1e9 / done,
+        };
         double perAction = (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)done;
         double pausedPercent = (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds * 100;
         supervisor.ShutdownAsync().GetAwaiter().GetResult();
@@ -78,9 +86,26 @@ internal static class ActionThroughputHarness
         return (seconds, new Ticking(ticks / seconds, 0, running / (double)ticks, queued / (double)ticks, 0, 0));
     }
 
-    // Cores: the process's CPU time over the window per second of it; PoolNanos: what is left of it after one core
-    // (the tick's back-to-back loop, always running) per action, an upper bound of the action path's cost off the tick.
-    private readonly record struct Ticking(double PerSecond, double ActionsPerTick, double Running, double Queued, double Cores, double PoolNanos);
+    // Cores: the process's CPU time over the window per second of it; TickCores: the tick thread's; PoolNanos: the rest
+    // (the pool's threads, the timers, the GC) per action: the action path's cost off the tick, spinning included.
+    private readonly record struct Ticking(double PerSecond, double ActionsPerTick, double Running, double Queued, double Cores, double PoolNanos)
+    {
+        public double TickCores { get; init; }
+    }
+
+    // The calling thread's CPU time in ns (Linux: /proc/thread-self/schedstat), or -1 where it cannot be read.
+    private static long ThreadCpuNanos()
+    {
+        try
+        {
+            string stat = File.ReadAllText("/proc/thread-self/schedstat");
+            return long.Parse(stat.AsSpan(0, stat.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            return -1;
+        }
+    }
 
     private static (double PerSecond, double Bytes, double PausedPercent, double Cores) TaskRun()
     {
