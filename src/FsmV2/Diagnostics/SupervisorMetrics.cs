@@ -99,6 +99,11 @@ internal sealed class SupervisorMetrics
 
     public void ActionEnded(string workerType, string action, ActionOutcome outcome, TimeSpan duration)
     {
+        if (!_completed.Enabled && !_actionDuration.Enabled && !_timeouts.Enabled)
+        {
+            return; // nothing listens: no tags built (an action's end is on every action's path)
+        }
+
         var tags = new TagList { { "worker_type", workerType }, { "action", action }, { "outcome", OutcomeNames[(int)outcome] } };
         if (_completed.Enabled)
         {
