@@ -115,22 +115,13 @@ internal class DecisionRing
 
         if (write.HasMoved)
         {
-            AppendPlain(in write.Moved);
+            Append(in write.Moved, captured: null); // no snapshots: a captured worker type writes at once
         }
 
         if (write.HasEntry)
         {
-            AppendPlain(in write.Entry);
+            Append(in write.Entry, captured: null);
         }
-    }
-
-    // Append for the journal (no snapshots: a captured worker type writes at once).
-    private void AppendPlain(in DecisionEntry values)
-    {
-        int index = _next;
-        DecisionEntry.Write(ref At(_items!, index), in values); // field by field: a struct copy here is a rep movs
-        Volatile.Write(ref _written, _written + 1);
-        _next = index + 1 == _capacity ? 0 : index + 1;
     }
 
     /// <summary>
@@ -338,6 +329,22 @@ internal struct DecisionEntry
     public byte Kind; // NextKind
 #pragma warning restore SA1401, CA1051
 
+    /// <summary>The entry of a decision the worker took in <paramref name="state"/> at <paramref name="at"/> (UTC ticks), on these versions.</summary>
+    public static DecisionEntry Of(in Next next, int state, long at, long observationVersion, long observationAge, long desiredVersion) => new()
+    {
+        At = at,
+        LastAt = at,
+        Count = 1,
+        ObservationVersion = observationVersion,
+        ObservationAge = observationAge,
+        DesiredVersion = desiredVersion,
+        Reason = next.Reason,
+        State = state,
+        Target = DecisionNames.TargetIndex(in next),
+        Kind = (byte)next.Kind,
+    };
+
+    // Field by field, each a release store (a struct copy into the array is a rep movs, measured slower).
     public static void Write(ref DecisionEntry to, in DecisionEntry values)
     {
         Volatile.Write(ref to.At, values.At);

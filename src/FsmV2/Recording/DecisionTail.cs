@@ -62,12 +62,12 @@ internal struct DecisionTail
     /// <summary>
     /// Coalesces a stay in state <paramref name="state"/> with reason <paramref name="reason"/> at <paramref name="at"/>
     /// (UTC ticks) into the newest entry when that is a stay in the same state with the same reason
-    /// (<paramref name="newestReason"/>, the slot's) and no write is under way (a second decision in one tick).
+    /// (<paramref name="newestReason"/>, the slot's). No write may be under way (the slot flushes a pending one first).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryCoalesce(int state, string newestReason, string reason, long at)
     {
-        if ((Stay != state + 1 && Stay != ~state) || (Sequence & 1) != 0 || !(ReferenceEquals(newestReason, reason) || string.Equals(newestReason, reason, StringComparison.Ordinal)))
+        if ((Stay != state + 1 && Stay != ~state) || !(ReferenceEquals(newestReason, reason) || string.Equals(newestReason, reason, StringComparison.Ordinal)))
         {
             return false;
         }

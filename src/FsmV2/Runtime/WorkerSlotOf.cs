@@ -288,8 +288,15 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         if (!_recording)
         {
             _reason = next.Reason;
+            return true;
         }
-        else if (next.Kind != NextKind.Stay || !_tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks))
+
+        if (_tail.IsWriting)
+        {
+            _context.Recorder.Journal.Flush(); // a second decision in one tick (a restart): its first write is made first
+        }
+
+        if (next.Kind != NextKind.Stay || !_tail.TryCoalesce(_state, _reason, next.Reason, now.UtcTicks))
         {
             RecordNew(in next, in snapshot, observation.Version); // sets _reason; a coalesced stay's is the same
         }
@@ -310,9 +317,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         bool keep = next.Kind == NextKind.Stay && !_captures && DecisionTail.Fits(observationVersion, age, desired);
         if (_captures)
         {
-            RecordCaptured(in next, in snapshot, observationVersion);
+            RecordCaptured(in next, in snapshot, DecisionEntry.Of(in next, _state, at, observationVersion, age, desired));
         }
-        else if (keep && !tail.IsKept && !(tail.Stay > 0 && tail.Count > 1) && !tail.IsWriting)
+        else if (keep && !tail.IsKept && !(tail.Stay > 0 && tail.Count > 1))
         {
             int sequence = tail.BeginWrite(); // the slot only: the newest entry ends as it is in the ring
             tail.Keep(_state, at, observationVersion, age, desired);
@@ -331,11 +338,6 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         ref DecisionTail tail = ref _tail;
         DecisionJournal journal = _context.Recorder.Journal;
         WorkerDecisions<TDesired, TObserved> ring = _ring ?? OpenRing();
-        if (tail.IsWriting)
-        {
-            journal.Flush(); // a second decision in one tick (a restart): its first write is made first
-        }
-
         tail.BeginWrite();
         ref DecisionWrite write = ref journal.Add(ring, this);
         if (tail.IsKept)
@@ -354,8 +356,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         }
         else
         {
-            write.Entry = new DecisionEntry { At = at, LastAt = at, Count = 1, ObservationVersion = observationVersion, ObservationAge = age, DesiredVersion = desired, Reason = next.Reason, State = _state, Target = DecisionNames.TargetIndex(in next), Kind = (byte)next.Kind };
-            write.HasEntry = true;
+            (write.Entry, write.HasEntry) = (DecisionEntry.Of(in next, _state, at, observationVersion, age, desired), true);
             tail.Start(_state, next.Kind, at);
         }
 
@@ -363,18 +364,16 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     }
 
     // A worker type whose snapshots the recorder keeps: every entry goes to the ring with its capture, written at once.
-    private void RecordCaptured(in Next next, in Snapshot<TDesired, TObserved> snapshot, long observationVersion)
+    private void RecordCaptured(in Next next, in Snapshot<TDesired, TObserved> snapshot, in DecisionEntry entry)
     {
         ref DecisionTail tail = ref _tail;
         WorkerDecisions<TDesired, TObserved> ring = _ring!; // opened with the slot (FlightRecorder.Continue)
         CapturedSnapshot? captured = ring.Capture(in snapshot);
-        long at = snapshot.Now.UtcTicks;
         ring.EnsureItems();
         int sequence = tail.BeginWrite();
         EndNewest(ref tail, ring);
-        var entry = new DecisionEntry { At = at, LastAt = at, Count = 1, ObservationVersion = observationVersion, ObservationAge = snapshot.ObservationAge.Ticks, DesiredVersion = _record.DesiredVersion, Reason = next.Reason, State = _state, Target = DecisionNames.TargetIndex(in next), Kind = (byte)next.Kind };
         ring.Append(in entry, captured);
-        tail.Start(_state, next.Kind, at);
+        tail.Start(_state, next.Kind, entry.At);
         _reason = next.Reason;
         tail.EndWrite(sequence);
     }
