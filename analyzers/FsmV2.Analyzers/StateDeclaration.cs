@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace FsmV2.Analyzers;
 
@@ -79,4 +81,56 @@ internal static class StateDeclaration
 
         return name.StartsWith("Degraded", StringComparison.Ordinal) ? PhaseRunningDegraded : PhaseRunningHealthy;
     }
+
+    /// <summary>
+    /// Whether a state may read its snapshot's time. It does not when every use of its snapshot parameter in its body
+    /// reads one of the snapshot's properties other than <c>Now</c> and <c>ObservationAge</c> (<c>s.Desired</c>,
+    /// <c>s.Observed.Port</c>, <c>s.ShutdownRequested</c>); passing the snapshot on, copying it, matching a pattern
+    /// on it, calling a method on it, invoking a delegate (a callback can read anything), or a body that is not in
+    /// source all count as reading the time. A state that
+    /// reads no time, pure as every state is (FSMV007), decides the same on the same inputs: the generator records
+    /// this per state (<c>WorkerDefinition.ReadsTime</c>) and the tick skips such a state while its inputs are
+    /// unchanged.
+    /// </summary>
+    public static bool ReadsTime(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (method.Parameters.Length != 1 || method.DeclaringSyntaxReferences.Length == 0)
+        {
+            return true;
+        }
+
+        string snapshot = method.Parameters[0].Name;
+        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not MethodDeclarationSyntax { } declaration ||
+                ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } body)
+            {
+                return true;
+            }
+
+            SemanticModel? model = null;
+            foreach (SyntaxNode node in body.DescendantNodes())
+            {
+                if (node is IdentifierNameSyntax name && name.Identifier.ValueText == snapshot && !ReadsTimelessProperty(name))
+                {
+                    return true;
+                }
+
+                if (node is InvocationExpressionSyntax invocation &&
+                    (model ??= compilation.GetSemanticModel(body.SyntaxTree)).GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.DelegateInvoke })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // s.Member, where Member is a property that is not the time (a call, s.Member(...), is not a property read).
+    private static bool ReadsTimelessProperty(IdentifierNameSyntax name) =>
+        name.Parent is MemberAccessExpressionSyntax access &&
+        access.Expression == name &&
+        access.Name.Identifier.ValueText is not ("Now" or "ObservationAge") &&
+        !(access.Parent is InvocationExpressionSyntax invocation && invocation.Expression == access);
 }

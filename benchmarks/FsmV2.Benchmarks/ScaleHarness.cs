@@ -29,7 +29,7 @@ internal static class ScaleHarness
     public static int Run(string[] args)
     {
         List<string> sizes = args.Length > 0 ? [.. args] : ["1000", "10000", "100000"];
-        Console.WriteLine($"scale: {Environment.ProcessorCount} cores, .NET {Environment.Version}, CollectInterval {CollectInterval.TotalSeconds} s, idle window {IdleWindow.TotalSeconds} s, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
+        Console.WriteLine($"scale: {Environment.ProcessorCount} cores, .NET {Environment.Version}, CollectInterval {CollectInterval.TotalSeconds} s, idle window {IdleWindow.TotalSeconds} s, GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, SkipUnchangedStays {Options().SkipUnchangedStays}");
         var rows = new List<string>();
         string? actions = null;
         foreach (string size in sizes)
@@ -66,9 +66,12 @@ internal static class ScaleHarness
         CollectInterval = CollectInterval,
         StaleAfter = TimeSpan.FromHours(1), // every worker decides on every tick, however long adding took
         ShutdownTimeout = TimeSpan.FromMinutes(5),
-        // The figures of issue 13 are without the flight recorder (issue 15), whose default ring of 32 decisions adds
-        // about 3.5 KB per worker (WorkerFootprintTests); FSMV2_SCALE_RECORDER=32 measures with it.
+        // The figures of issue 13 are without the flight recorder (issue 15); FSMV2_SCALE_RECORDER=32 measures with it
+        // (its default: an idle worker's stay is kept in its slot, WorkerFootprintTests).
         Recorder = new FlightRecorderOptions { Capacity = int.TryParse(Environment.GetEnvironmentVariable("FSMV2_SCALE_RECORDER"), out int capacity) ? capacity : 0 },
+        // Every worker evaluated on every tick (the default); FSMV2_SCALE_SKIP=1 turns SkipUnchangedStays on: ScaleWorker's
+        // state reads no time and its observation is immutable, so an unchanged worker is skipped.
+        SkipUnchangedStays = Environment.GetEnvironmentVariable("FSMV2_SCALE_SKIP") == "1",
     };
 
     private static Row MeasureFlat(int n)

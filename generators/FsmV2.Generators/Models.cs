@@ -36,7 +36,8 @@ internal sealed record StateModel(
     bool Terminal,
     int Phase,
     EquatableArray<string> Targets,
-    bool Callable);
+    bool Callable,
+    bool ReadsTime = true);
 
 /// <summary>One <c>[Action]</c> method.</summary>
 internal sealed record ActionModel(

@@ -154,8 +154,9 @@ internal static class WorkerEmitter
             ? "actionNames: global::System.Array.Empty<string>(),"
             : $"actionNames: new string[] {{ {SourceWriter.Join(model.Actions, a => SourceWriter.Literal(a.Name))} }},");
         w.Line(model.Actions.Count == 0
-            ? "actionTimeoutsMs: global::System.Array.Empty<int>());"
-            : $"actionTimeoutsMs: new int[] {{ {SourceWriter.Join(model.Actions, a => a.TimeoutMs.ToString(CultureInfo.InvariantCulture))} }});");
+            ? "actionTimeoutsMs: global::System.Array.Empty<int>(),"
+            : $"actionTimeoutsMs: new int[] {{ {SourceWriter.Join(model.Actions, a => a.TimeoutMs.ToString(CultureInfo.InvariantCulture))} }},");
+        w.Line($"readsTime: new bool[] {{ {SourceWriter.Join(model.States, s => s.ReadsTime ? "true" : "false")} }});");
         w.Outdent().Line();
         w.Line("/// <summary>The name of <paramref name=\"state\"/>, without allocating.</summary>");
         w.Line("public static string GetStateName(State state) => Definition.GetStateName((int)state);");

@@ -143,7 +143,7 @@ internal static class WorkerModelBuilder
             if (stateAttribute is not null)
             {
                 bool first = seenStates.Add(method.Name);
-                StateModel state = ReadState(method, stateAttribute, transitionsAttribute, expectedSnapshot, nextType, type, desiredName, observedName, first, diagnostics);
+                StateModel state = ReadState(method, stateAttribute, transitionsAttribute, expectedSnapshot, nextType, type, desiredName, observedName, first, diagnostics, compilation, ct);
                 if (first)
                 {
                     states.Add((method, transitionsAttribute, state));
@@ -266,7 +266,9 @@ internal static class WorkerModelBuilder
         string desiredName,
         string observedName,
         bool first,
-        List<DiagnosticInfo> diagnostics)
+        List<DiagnosticInfo> diagnostics,
+        Compilation compilation,
+        CancellationToken cancellationToken)
     {
         bool initial = NamedBool(stateAttribute, "Initial");
         bool terminal = NamedBool(stateAttribute, "Terminal");
@@ -319,7 +321,8 @@ internal static class WorkerModelBuilder
             terminal,
             phase ?? StateDeclaration.InferPhase(method.Name, initial),
             StateDeclaration.ReadTargets(transitionsAttribute).ToEquatableArray(),
-            problem is null);
+            problem is null,
+            problem is not null || StateDeclaration.ReadsTime(method, compilation, cancellationToken));
     }
 
     private static ActionModel ReadAction(

@@ -16,6 +16,7 @@ public sealed class WorkerDefinition
     private readonly int[] _actionTimeoutsMs;
     private readonly bool[] _transitions; // row-major [from * StateCount + to]
     private readonly int[][] _targets;
+    private readonly bool[]? _readsTime; // null: every state is taken to read the time
 
     /// <summary>Creates a definition. Called by generated code; every array is indexed by state or action.</summary>
     /// <param name="workerType">The worker's type name.</param>
@@ -26,6 +27,12 @@ public sealed class WorkerDefinition
     /// <param name="transitions">For each state, the indices of its declared target states.</param>
     /// <param name="actionNames">Action names, by action index.</param>
     /// <param name="actionTimeoutsMs">Per-action timeout in milliseconds; 0 means the supervisor default.</param>
+    /// <param name="readsTime">
+    /// Whether each state may read the snapshot's time (<see cref="Snapshot{TDesired, TObserved}.Now"/> or
+    /// <see cref="Snapshot{TDesired, TObserved}.ObservationAge"/>): the generator's finding. <see langword="null"/> (a
+    /// definition written by hand): every state is taken to, so every tick evaluates it
+    /// (<see cref="SupervisorOptions.SkipUnchangedStays"/>).
+    /// </param>
     /// <exception cref="ArgumentException">The arrays disagree in length or an index is out of range.</exception>
     public WorkerDefinition(
         string workerType,
@@ -35,7 +42,8 @@ public sealed class WorkerDefinition
         int initialState,
         int[][] transitions,
         string[] actionNames,
-        int[] actionTimeoutsMs)
+        int[] actionTimeoutsMs,
+        bool[]? readsTime = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(workerType);
         ArgumentNullException.ThrowIfNull(stateNames);
@@ -51,7 +59,7 @@ public sealed class WorkerDefinition
             throw new ArgumentException($"Worker '{workerType}' declares no states.", nameof(stateNames));
         }
 
-        if (phases.Length != n || terminal.Length != n || transitions.Length != n)
+        if (phases.Length != n || terminal.Length != n || transitions.Length != n || (readsTime is not null && readsTime.Length != n))
         {
             throw new ArgumentException($"Worker '{workerType}': state arrays differ in length.", nameof(phases));
         }
@@ -73,6 +81,7 @@ public sealed class WorkerDefinition
         _actionNames = actionNames;
         _actionTimeoutsMs = actionTimeoutsMs;
         _targets = transitions;
+        _readsTime = readsTime;
         _transitions = new bool[n * n];
         for (int from = 0; from < n; from++)
         {
@@ -113,6 +122,12 @@ public sealed class WorkerDefinition
 
     /// <summary>Whether state <paramref name="state"/> is terminal.</summary>
     public bool IsTerminal(int state) => _terminal[state];
+
+    /// <summary>
+    /// Whether state <paramref name="state"/> may read the snapshot's time; a state that does not is skipped by the
+    /// tick while nothing it decides on changes (<see cref="SupervisorOptions.SkipUnchangedStays"/>).
+    /// </summary>
+    public bool ReadsTime(int state) => _readsTime is null || _readsTime[state];
 
     /// <summary>The declared target states of <paramref name="state"/>.</summary>
     public ReadOnlySpan<int> GetTransitions(int state) => _targets[state];

@@ -79,6 +79,20 @@ public sealed class SupervisorOptions
     /// </summary>
     public FlightRecorderOptions Recorder { get; set; } = new();
 
+    /// <summary>
+    /// Whether the tick skips a worker whose last decision was a stay and whose inputs have not changed since: its
+    /// observation (a new collection counts as a change even when it returns an equal value), its desired state, its
+    /// shutdown and stop requests. Only for a state the generator found reads no time (neither
+    /// <see cref="Snapshot{TDesired, TObserved}.Now"/> nor <see cref="Snapshot{TDesired, TObserved}.ObservationAge"/>,
+    /// and it passes its snapshot nowhere and invokes no delegate; <see cref="WorkerDefinition.ReadsTime(int)"/>), and
+    /// only for a worker without children, faults or an operator request: such a state would decide the same stay,
+    /// so the tick repeats it without evaluating the state, and the flight recorder counts it as a stay. Staleness is
+    /// still checked on every tick. Default <see langword="false"/>: every worker is evaluated on every tick. Turn it
+    /// on for large fleets whose observed and desired values are immutable; leave it off for a worker whose state
+    /// reads an object its collector changes in place, or anything but its snapshot.
+    /// </summary>
+    public bool SkipUnchangedStays { get; set; }
+
     /// <summary>The source of backoff jitter; <see cref="System.Random.Shared"/> when <see langword="null"/>. Seed it to reproduce retry times.</summary>
     public Random? Random { get; set; }
 

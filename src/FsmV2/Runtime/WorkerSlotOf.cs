@@ -34,6 +34,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     // that records does not make every gate of its tick read Rare (measured: a cold line per worker and tick).
     private WorkerDecisions<TDesired, TObserved>? _ring;
     private DecisionTail _tail; // the recording's newest entry and sequence lock, in the slot: a coalesced stay touches nothing else
+    // The inputs (WorkerRecord.InputsKey) of this worker's last decision when it stayed in a state that reads no time,
+    // else 0: while they are unchanged the tick repeats that stay without evaluating the state (see StaysQuiet).
+    private long _quiet;
 
     public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context, RestartLedger? ledger = null, bool isChild = false)
         : base(machine, record, context)
@@ -149,6 +152,12 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     public override void Tick(DateTimeOffset now)
     {
+        if (StaysQuiet(now))
+        {
+            return;
+        }
+
+        _quiet = 0;
         if (_removed || IsHeld())
         {
             return;
@@ -180,9 +189,37 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return;
         }
 
+        long inputs = _record.InputsKey; // before the snapshot reads them: a change after this read is a new key
         if (TryDecide(in observation, children, now, out Next next))
         {
             Dispatch(in next, now);
+            QuietIfUnchanging(in next, inputs);
+        }
+    }
+
+    /// <summary>
+    /// Gate: the worker's last decision was a stay in a state that reads no time (the generator's
+    /// <see cref="WorkerDefinition.ReadsTime(int)"/>), and nothing it was decided on has changed — the observation
+    /// (value, error and time), the desired state, the shutdown and stop requests — and nothing else needs a look
+    /// (no <see cref="Rare"/>: no children, faults, circuit, hold or operator request), and the observation is not
+    /// stale yet: a pure state would decide the same stay, so it is repeated without building a snapshot. The
+    /// recorder counts it like any other stay.
+    /// </summary>
+    private bool StaysQuiet(DateTimeOffset now)
+    {
+        long quiet = _quiet;
+        return quiet != 0 && quiet == _record.InputsKey && _rare is null && !_shutdownRequested && !StopRequested && !_removed
+            && now.UtcTicks - _record.CollectedAtTicks <= _context.Options.StaleAfter.Ticks
+            && (!_recording || _tail.TryCoalesce(_state, _reason, _reason, now.UtcTicks));
+    }
+
+    // After a decision: a stay in a state that reads no time, on inputs that had a key, may be repeated (StaysQuiet).
+    private void QuietIfUnchanging(in Next next, long inputs)
+    {
+        if (next.Kind == NextKind.Stay && _context.Options.SkipUnchangedStays && _rare is null && !_shutdownRequested && !StopRequested
+            && !_stale && !Definition.ReadsTime(_state))
+        {
+            _quiet = inputs;
         }
     }
 

@@ -154,6 +154,28 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
         Volatile.Write(ref _stateVersion, version + 2); // even: done
     }
 
+    /// <summary>
+    /// The observation's version and the desired state's, in one value that changes whenever either does (the tick
+    /// compares it to skip an unchanged worker, see <c>WorkerSlot.StaysQuiet</c>); 0 once either is too large to
+    /// pack (2^39 observations, 2^24 desired states): such a worker is always evaluated. Read during an observation's
+    /// write it is still the version before it.
+    /// </summary>
+    internal long InputsKey
+    {
+        get
+        {
+            long observation = Volatile.Read(ref _observationSeq) >> 1;
+            long desired = Volatile.Read(ref _desired).Version;
+            return observation < MaxKeyedObservations && desired < MaxKeyedDesired ? (observation << 24) | desired : 0;
+        }
+    }
+
+    private const long MaxKeyedObservations = 1L << 39;
+    private const long MaxKeyedDesired = 1L << 24;
+
+    /// <summary>The current observation's time, UTC ticks, without the sequence lock (a hint: the caller checks <see cref="InputsKey"/> around it).</summary>
+    internal long CollectedAtTicks => _collectedAt.UtcTicks;
+
     internal void SetDesired(TDesired desired, DateTimeOffset at)
     {
         DesiredEntry current = Volatile.Read(ref _desired);

@@ -53,7 +53,8 @@ namespace Sample.Tree
                 new int[] { 0 }, // Busy -> Idle
             },
             actionNames: global::System.Array.Empty<string>(),
-            actionTimeoutsMs: global::System.Array.Empty<int>());
+            actionTimeoutsMs: global::System.Array.Empty<int>(),
+            readsTime: new bool[] { false, false });
 
         /// <summary>The name of <paramref name="state"/>, without allocating.</summary>
         public static string GetStateName(State state) => Definition.GetStateName((int)state);

@@ -53,7 +53,8 @@ partial class LampWorker : global::FsmV2.IWorkerMachine<global::LampConfig, bool
             new int[] { 0 }, // Lit -> Dark
         },
         actionNames: new string[] { "SwitchOn" },
-        actionTimeoutsMs: new int[] { 0 });
+        actionTimeoutsMs: new int[] { 0 },
+        readsTime: new bool[] { false, false });
 
     /// <summary>The name of <paramref name="state"/>, without allocating.</summary>
     public static string GetStateName(State state) => Definition.GetStateName((int)state);

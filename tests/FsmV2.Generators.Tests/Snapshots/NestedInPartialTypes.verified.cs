@@ -59,7 +59,8 @@ namespace Sample.Nesting
                         new int[] { 0 }, // Open -> Closed
                     },
                     actionNames: new string[] { "Adjust" },
-                    actionTimeoutsMs: new int[] { 250 });
+                    actionTimeoutsMs: new int[] { 250 },
+                    readsTime: new bool[] { false, false });
 
                 /// <summary>The name of <paramref name="state"/>, without allocating.</summary>
                 public static string GetStateName(State state) => Definition.GetStateName((int)state);

@@ -56,7 +56,8 @@ namespace Sample.Watch
                 new int[] { 1, 0 }, // DegradedLate -> Watching, Stopped
             },
             actionNames: global::System.Array.Empty<string>(),
-            actionTimeoutsMs: global::System.Array.Empty<int>());
+            actionTimeoutsMs: global::System.Array.Empty<int>(),
+            readsTime: new bool[] { false, true, true });
 
         /// <summary>The name of <paramref name="state"/>, without allocating.</summary>
         public static string GetStateName(State state) => Definition.GetStateName((int)state);

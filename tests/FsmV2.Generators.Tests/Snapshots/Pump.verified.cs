@@ -58,7 +58,8 @@ namespace Sample.Pumps
                 new int[] { 0 }, // Running -> Stopped
             },
             actionNames: new string[] { "StartPump" },
-            actionTimeoutsMs: new int[] { 5000 });
+            actionTimeoutsMs: new int[] { 5000 },
+            readsTime: new bool[] { false, false, false });
 
         /// <summary>The name of <paramref name="state"/>, without allocating.</summary>
         public static string GetStateName(State state) => Definition.GetStateName((int)state);

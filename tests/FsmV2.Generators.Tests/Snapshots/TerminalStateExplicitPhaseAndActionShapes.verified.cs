@@ -63,7 +63,8 @@ namespace Sample.Jobs
                 global::System.Array.Empty<int>(), // Finished
             },
             actionNames: new string[] { "Work", "Flush" },
-            actionTimeoutsMs: new int[] { 30000, 0 });
+            actionTimeoutsMs: new int[] { 30000, 0 },
+            readsTime: new bool[] { false, false, false, false });
 
         /// <summary>The name of <paramref name="state"/>, without allocating.</summary>
         public static string GetStateName(State state) => Definition.GetStateName((int)state);

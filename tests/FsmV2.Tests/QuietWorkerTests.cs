@@ -1,0 +1,109 @@
+using FsmV2.Tests.Workers;
+
+namespace FsmV2.Tests;
+
+/// <summary>
+/// <see cref="SupervisorOptions.SkipUnchangedStays"/>: a worker that stayed in a state that reads no time is not
+/// evaluated again until one of its inputs changes, and behaves as if it had been.
+/// </summary>
+public sealed class QuietWorkerTests
+{
+    private static SupervisorOptions Skipping(bool skip = true)
+    {
+        SupervisorOptions options = Harness.DefaultOptions.Clone();
+        options.SkipUnchangedStays = skip;
+        return options;
+    }
+
+    [Fact]
+    public void The_generator_finds_which_states_read_the_time()
+    {
+        Assert.False(QuietWorker.Definition.ReadsTime(0));
+        Assert.True(ClockReadingWorker.Definition.ReadsTime(0));
+        Assert.True(new WorkerDefinition("Hand", ["A"], [LifecyclePhase.Stopped], [true], 0, [[]], [], []).ReadsTime(0)); // written by hand: taken to
+    }
+
+    [Fact]
+    public async Task An_unchanged_worker_is_not_evaluated_again_and_the_recorder_counts_every_stay()
+    {
+        await using var h = new Harness(Skipping());
+        var probe = new QuietProbe();
+        h.Supervisor.AddWorker("q", new QuietWorker(probe), QuietProbes.Spec(probe));
+        h.Step();
+        Assert.Equal(1, probe.Evaluations);
+
+        h.Step(5); // 0.5 s: no new observation, nothing else changed
+        Assert.Equal(1, probe.Evaluations);
+        DecisionRecord stay = Assert.Single(h.Supervisor.Recorder.GetDecisions("q"));
+        Assert.Equal((NextKind.Stay, "idle", 6), (stay.Kind, stay.Reason, stay.Count));
+        Assert.Equal(h.Time.GetUtcNow(), stay.LastAt);
+        Assert.Equal("idle", h.Supervisor.GetStatus().Single().Reason);
+    }
+
+    [Fact]
+    public async Task A_new_observation_a_new_spec_and_a_removal_are_each_decided_on()
+    {
+        await using var h = new Harness(Skipping());
+        var probe = new QuietProbe();
+        WorkerHandle<QuietSpec, QuietReading> handle = h.Supervisor.AddWorker("q", new QuietWorker(probe), QuietProbes.Spec(probe));
+        h.Step();
+
+        h.Step(10); // past the collect interval (1 s): a new observation, though equal to the last
+        Assert.Equal(2, probe.Evaluations);
+
+        handle.UpdateSpec(QuietProbes.Spec(probe, level: 1));
+        h.Step();
+        Assert.Equal(3, probe.Evaluations);
+        Assert.Equal("raised", h.Supervisor.GetStatus().Single().Reason);
+
+        Assert.True(h.Supervisor.RemoveWorker("q"));
+        h.Step();
+        Assert.Equal(4, probe.Evaluations);
+        Assert.Empty(h.Supervisor.GetStatus());
+    }
+
+    [Fact]
+    public async Task A_skipped_worker_goes_stale_on_the_first_tick_its_observation_is_older_than_StaleAfter()
+    {
+        await using var h = new Harness(Skipping());
+        var probe = new QuietProbe();
+        h.Supervisor.AddWorker("q", new QuietWorker(probe), QuietProbes.Spec(probe)); // observed at once, at t0
+        DateTimeOffset observedAt = h.Time.GetUtcNow();
+        h.Step();
+        probe.Reading = new TaskCompletionSource<QuietReading>().Task; // every later collection hangs until its timeout
+
+        TimeSpan? loggedAt = null; // when the tick itself found the observation stale (IsStale in the status is computed by the reader)
+        for (int i = 0; i < 60 && loggedAt is null; i++)
+        {
+            h.Step();
+            loggedAt = h.Logs.Any(r => r.Id.Id == 10) ? h.Time.GetUtcNow() - observedAt : null; // ObservationStale
+        }
+
+        // StaleAfter is 5 s: found on the first tick past it (5.1 s), though only the time has changed since its
+        // collector's last timeout.
+        Assert.Equal(TimeSpan.FromSeconds(5.1), loggedAt);
+        Assert.True(h.Supervisor.GetStatus().Single().IsStale);
+    }
+
+    [Fact]
+    public async Task A_state_that_reads_the_time_is_evaluated_on_every_tick()
+    {
+        await using var h = new Harness(Skipping());
+        var probe = new QuietProbe();
+        h.Supervisor.AddWorker("c", new ClockReadingWorker(probe), QuietProbes.Spec(probe));
+        h.Step(6);
+        Assert.Equal(6, probe.Evaluations);
+    }
+
+    [Fact]
+    public async Task By_default_every_tick_evaluates_every_worker()
+    {
+        Assert.False(new SupervisorOptions().SkipUnchangedStays);
+        await using var h = new Harness();
+        var probe = new QuietProbe();
+        h.Supervisor.AddWorker("q", new QuietWorker(probe), QuietProbes.Spec(probe));
+        h.Step(6);
+        Assert.Equal(6, probe.Evaluations);
+        Assert.Equal(6, Assert.Single(h.Supervisor.Recorder.GetDecisions("q")).Count);
+    }
+}

@@ -1,0 +1,74 @@
+namespace FsmV2.Tests.Workers;
+
+public sealed record QuietSpec(int Level = 0);
+
+public sealed record QuietReading(bool Up);
+
+/// <summary>How often a quiet worker's states were evaluated, and whether its collector answers (a test sets it).</summary>
+public sealed class QuietProbe
+{
+    /// <summary>State evaluations so far (the tick's thread only).</summary>
+    public int Evaluations;
+
+    /// <summary>Completes the collector's calls; a test replaces it with a pending task to make the collector hang.</summary>
+    public Task<QuietReading> Reading { get; set; } = Task.FromResult(new QuietReading(true));
+}
+
+/// <summary>
+/// A worker whose one state reads only its snapshot's inputs, never the time, so the tick may skip it while they are
+/// unchanged (<see cref="SupervisorOptions.SkipUnchangedStays"/>). To count its evaluations its state writes to its
+/// desired state's probe: impure on purpose (FSMV007 is suppressed for this test worker only).
+/// </summary>
+[Worker]
+public sealed partial class QuietWorker(QuietProbe probe) : IWorker<QuietSpec, QuietReading>
+{
+    public QuietProbe Probe => probe;
+
+    public ValueTask<QuietReading> CollectAsync(QuietSpec desired, CancellationToken ct) => new(probe.Reading.WaitAsync(ct));
+
+#pragma warning disable FSMV007 // Counts its evaluations: the test's only way to see whether the tick evaluated it.
+    [State(Initial = true, Terminal = true)]
+    static Next Idle(in Snapshot<QuietSpec, QuietReading> s)
+        => Count(s.Desired) && s.ShutdownRequested ? Remove("shutdown requested") : Stay(s.Desired.Level > 0 ? "raised" : "idle");
+#pragma warning restore FSMV007
+
+    private static bool Count(QuietSpec spec)
+    {
+        QuietProbes.Of(spec).Evaluations++;
+        return true;
+    }
+}
+
+/// <summary>The same worker, except that its state reads <see cref="Snapshot{TDesired, TObserved}.Now"/>: evaluated on every tick.</summary>
+[Worker]
+public sealed partial class ClockReadingWorker(QuietProbe probe) : IWorker<QuietSpec, QuietReading>
+{
+    public ValueTask<QuietReading> CollectAsync(QuietSpec desired, CancellationToken ct) => new(probe.Reading.WaitAsync(ct));
+
+#pragma warning disable FSMV007
+    [State(Initial = true, Terminal = true)]
+    static Next Idle(in Snapshot<QuietSpec, QuietReading> s)
+        => Count(s.Desired) && s.ShutdownRequested ? Remove("shutdown requested") : Stay(s.Now.Year > 2000 ? "idle" : "early");
+#pragma warning restore FSMV007
+
+    private static bool Count(QuietSpec spec)
+    {
+        QuietProbes.Of(spec).Evaluations++;
+        return true;
+    }
+}
+
+/// <summary>Each test's probe, found from the spec its worker decides on (a state sees nothing else).</summary>
+public static class QuietProbes
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<QuietSpec, QuietProbe> Probes = new();
+
+    public static QuietSpec Spec(QuietProbe probe, int level = 0)
+    {
+        var spec = new QuietSpec(level);
+        Probes.Add(spec, probe);
+        return spec;
+    }
+
+    public static QuietProbe Of(QuietSpec spec) => Probes.TryGetValue(spec, out QuietProbe? probe) ? probe : throw new InvalidOperationException("A quiet worker's spec without a probe.");
+}
