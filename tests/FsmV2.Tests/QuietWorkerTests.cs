@@ -20,6 +20,10 @@ public sealed class QuietWorkerTests
     {
         Assert.False(QuietWorker.Definition.ReadsTime(0));
         Assert.True(ClockReadingWorker.Definition.ReadsTime(0));
+        Assert.True(SnapshotPassingWorker.Definition.ReadsTime(0)); // passes its snapshot to a helper
+        Assert.True(SnapshotPassingWorker.Definition.ReadsTime(1)); // copies it
+        Assert.True(CallbackWorker.Definition.ReadsTime(0)); // invokes a delegate from its desired state
+        Assert.False(ThermostatWorker.Definition.ReadsTime(0)); // reads only Observed, Desired and ShutdownRequested
         Assert.True(new WorkerDefinition("Hand", ["A"], [LifecyclePhase.Stopped], [true], 0, [[]], [], []).ReadsTime(0)); // written by hand: taken to
     }
 

@@ -72,3 +72,23 @@ public static class QuietProbes
 
     public static QuietProbe Of(QuietSpec spec) => Probes.TryGetValue(spec, out QuietProbe? probe) ? probe : throw new InvalidOperationException("A quiet worker's spec without a probe.");
 }
+
+/// <summary>Two states the generator cannot prove read no time: one passes its snapshot on, one copies it.</summary>
+[Worker]
+public sealed partial class SnapshotPassingWorker : IWorker<QuietSpec, QuietReading>
+{
+    public ValueTask<QuietReading> CollectAsync(QuietSpec desired, CancellationToken ct) => ValueTask.FromResult(new QuietReading(true));
+
+    [State(Initial = true, Terminal = true)]
+    [TransitionsTo(nameof(Copying))]
+    static Next Passing(in Snapshot<QuietSpec, QuietReading> s) => IsUp(in s) ? Stay("up") : Goto(State.Copying, "down");
+
+    [State(Terminal = true)]
+    static Next Copying(in Snapshot<QuietSpec, QuietReading> s)
+    {
+        Snapshot<QuietSpec, QuietReading> copy = s;
+        return copy.ShutdownRequested ? Remove("shutdown requested") : Stay("copied");
+    }
+
+    private static bool IsUp(in Snapshot<QuietSpec, QuietReading> s) => s.Observed.Up;
+}
