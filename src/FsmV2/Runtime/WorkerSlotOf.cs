@@ -189,7 +189,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
             return;
         }
 
-        long inputs = _record.InputsKey; // before the snapshot reads them: a change after this read is a new key
+        long inputs = _record.InputsKeyOf(observation.Version); // the observation decided on, the desired state before the snapshot reads it
         if (TryDecide(in observation, children, now, out Next next))
         {
             Dispatch(in next, now);

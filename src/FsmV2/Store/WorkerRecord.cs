@@ -160,20 +160,26 @@ public sealed class WorkerRecord<TDesired, TObserved> : IWorkerRecord, IOwnedRec
     /// pack (2^39 observations, 2^24 desired states): such a worker is always evaluated. Read during an observation's
     /// write it is still the version before it.
     /// </summary>
-    internal long InputsKey
+    internal long InputsKey => InputsKeyOf(Volatile.Read(ref _observationSeq) >> 1);
+
+    /// <summary>
+    /// <see cref="InputsKey"/> for observation version <paramref name="observationVersion"/> (the one a decision read)
+    /// and the desired state's version now: read before the decision reads the desired state, so a change racing it
+    /// gives a key the next tick does not match.
+    /// </summary>
+    internal long InputsKeyOf(long observationVersion)
     {
-        get
-        {
-            long observation = Volatile.Read(ref _observationSeq) >> 1;
-            long desired = Volatile.Read(ref _desired).Version;
-            return observation < MaxKeyedObservations && desired < MaxKeyedDesired ? (observation << 24) | desired : 0;
-        }
+        long desired = Volatile.Read(ref _desired).Version;
+        return observationVersion < MaxKeyedObservations && desired < MaxKeyedDesired ? (observationVersion << 24) | desired : 0;
     }
 
     private const long MaxKeyedObservations = 1L << 39;
     private const long MaxKeyedDesired = 1L << 24;
 
-    /// <summary>The current observation's time, UTC ticks, without the sequence lock (a hint: the caller checks <see cref="InputsKey"/> around it).</summary>
+    /// <summary>
+    /// The current observation's time, UTC ticks, without the sequence lock (one 8-byte read): read after
+    /// <see cref="InputsKey"/>, a newer time belongs to an observation whose new key the next tick decides on.
+    /// </summary>
     internal long CollectedAtTicks => _collectedAt.UtcTicks;
 
     internal void SetDesired(TDesired desired, DateTimeOffset at)
