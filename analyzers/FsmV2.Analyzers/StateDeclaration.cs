@@ -87,10 +87,10 @@ internal static class StateDeclaration
     /// reads one of the snapshot's properties other than <c>Now</c> and <c>ObservationAge</c> (<c>s.Desired</c>,
     /// <c>s.Observed.Port</c>, <c>s.ShutdownRequested</c>); passing the snapshot on, copying it, matching a pattern
     /// on it, calling a method on it, invoking a delegate (a callback can read anything), or a body that is not in
-    /// source all count as reading the time. A state that
-    /// reads no time, pure as every state is (FSMV007), decides the same on the same inputs: the generator records
-    /// this per state (<c>WorkerDefinition.ReadsTime</c>) and the tick skips such a state while its inputs are
-    /// unchanged.
+    /// source all count as reading the time (lambdas and local functions cannot capture an <c>in</c> parameter). A
+    /// state that reads no time, pure as every state is (FSMV007), decides the same on the same inputs: the generator
+    /// records this per state (<c>WorkerDefinition.ReadsTime</c>) and the tick may skip such a state while its inputs
+    /// are unchanged (<c>SupervisorOptions.SkipUnchangedStays</c>).
     /// </summary>
     public static bool ReadsTime(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
     {
