@@ -90,6 +90,38 @@ public sealed class QuietWorkerTests
     }
 
     [Fact]
+    public async Task A_parent_is_evaluated_on_every_tick_so_a_childs_change_reaches_it_at_once()
+    {
+        await using var h = new Harness(Skipping());
+        var sick = new CellWorker();
+        var specs = new ChildSpecs<LineWorker>()
+            .Add(CellWorker.AsChild("sick", new NodeSpec(), () => sick))
+            .Add(CellWorker.AsChild("well", new NodeSpec()));
+        WorkerHandle<NodeSpec, NodeStatus> line = h.Supervisor.AddWorker("line", new LineWorker(), new NodeSpec(Kids: specs)); // observed at t0
+        h.Step(4); // the children are created and observed at t0 + 0.1 s
+        Assert.Equal("all children healthy", line.Status.Reason);
+
+        sick.Fails = true; // its next collection fails: a child with a collect error counts as unhealthy
+        h.Step(7); // t0 + 1.1 s: the line's own observation is from t0 + 1 s, the sick cell's failed one from now
+        Assert.Contains("1 unhealthy", line.Status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worker_that_faulted_is_evaluated_on_every_tick()
+    {
+        await using var h = new Harness(Skipping());
+        var probe = new QuietProbe { Reading = Task.FromException<QuietReading>(new IOException("sensor offline")) };
+        h.Supervisor.AddWorker("q", new QuietWorker(probe), QuietProbes.Spec(probe)); // its first collection fails: a fault
+        probe.Reading = Task.FromResult(new QuietReading(true));
+        h.Step(10); // the second collection (t0 + 1 s) succeeds: decided on from then
+        int evaluations = probe.Evaluations;
+
+        h.Step(5);
+        Assert.Equal(1, h.Supervisor.GetStatus().Single().FaultCount);
+        Assert.Equal(evaluations + 5, probe.Evaluations);
+    }
+
+    [Fact]
     public async Task A_state_that_reads_the_time_is_evaluated_on_every_tick()
     {
         await using var h = new Harness(Skipping());
