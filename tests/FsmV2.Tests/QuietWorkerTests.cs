@@ -122,6 +122,22 @@ public sealed class QuietWorkerTests
     }
 
     [Fact]
+    public async Task A_state_reading_an_observation_changed_in_place_sees_the_change_only_at_its_next_observation()
+    {
+        await using var h = new Harness(Skipping());
+        var reading = new MutableReading();
+        h.Supervisor.AddWorker("m", new MutableReadingWorker(reading), new QuietSpec()); // observed at t0
+        h.Step();
+        Assert.Equal("low", h.Supervisor.GetStatus().Single().Reason);
+
+        reading.Level = 1; // changed behind the collector's back: no new observation
+        h.Step(5);
+        Assert.Equal("low", h.Supervisor.GetStatus().Single().Reason); // skipped: its inputs are unchanged
+        h.Step(5); // t0 + 1.1 s: the next collection (the same object) is a new observation
+        Assert.Equal("high", h.Supervisor.GetStatus().Single().Reason);
+    }
+
+    [Fact]
     public async Task A_state_that_reads_the_time_is_evaluated_on_every_tick()
     {
         await using var h = new Harness(Skipping());

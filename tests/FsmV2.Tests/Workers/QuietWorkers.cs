@@ -92,3 +92,20 @@ public sealed partial class SnapshotPassingWorker : IWorker<QuietSpec, QuietRead
 
     private static bool IsUp(in Snapshot<QuietSpec, QuietReading> s) => s.Observed.Up;
 }
+
+/// <summary>An observation its collector changes in place (a misuse <see cref="SupervisorOptions.SkipUnchangedStays"/> warns about).</summary>
+public sealed class MutableReading
+{
+    public int Level { get; set; }
+}
+
+/// <summary>A worker whose collector returns the same <see cref="MutableReading"/> every time.</summary>
+[Worker]
+public sealed partial class MutableReadingWorker(MutableReading reading) : IWorker<QuietSpec, MutableReading>
+{
+    public ValueTask<MutableReading> CollectAsync(QuietSpec desired, CancellationToken ct) => ValueTask.FromResult(reading);
+
+    [State(Initial = true, Terminal = true)]
+    static Next Watching(in Snapshot<QuietSpec, MutableReading> s)
+        => s.ShutdownRequested ? Remove("shutdown requested") : Stay(s.Observed.Level > 0 ? "high" : "low");
+}
