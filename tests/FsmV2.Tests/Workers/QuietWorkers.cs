@@ -29,14 +29,8 @@ public sealed partial class QuietWorker(QuietProbe probe) : IWorker<QuietSpec, Q
 #pragma warning disable FSMV007 // Counts its evaluations: the test's only way to see whether the tick evaluated it.
     [State(Initial = true, Terminal = true)]
     static Next Idle(in Snapshot<QuietSpec, QuietReading> s)
-        => Count(s.Desired) && s.ShutdownRequested ? Remove("shutdown requested") : Stay(s.Desired.Level > 0 ? "raised" : "idle");
+        => QuietProbes.Count(s.Desired) && s.ShutdownRequested ? Remove("shutdown requested") : Stay(s.Desired.Level > 0 ? "raised" : "idle");
 #pragma warning restore FSMV007
-
-    private static bool Count(QuietSpec spec)
-    {
-        QuietProbes.Of(spec).Evaluations++;
-        return true;
-    }
 }
 
 /// <summary>The same worker, except that its state reads <see cref="Snapshot{TDesired, TObserved}.Now"/>: evaluated on every tick.</summary>
@@ -48,14 +42,8 @@ public sealed partial class ClockReadingWorker(QuietProbe probe) : IWorker<Quiet
 #pragma warning disable FSMV007
     [State(Initial = true, Terminal = true)]
     static Next Idle(in Snapshot<QuietSpec, QuietReading> s)
-        => Count(s.Desired) && s.ShutdownRequested ? Remove("shutdown requested") : Stay(s.Now.Year > 2000 ? "idle" : "early");
+        => QuietProbes.Count(s.Desired) && s.ShutdownRequested ? Remove("shutdown requested") : Stay(s.Now.Year > 2000 ? "idle" : "early");
 #pragma warning restore FSMV007
-
-    private static bool Count(QuietSpec spec)
-    {
-        QuietProbes.Of(spec).Evaluations++;
-        return true;
-    }
 }
 
 /// <summary>Each test's probe, found from the spec its worker decides on (a state sees nothing else).</summary>
@@ -68,6 +56,13 @@ public static class QuietProbes
         var spec = new QuietSpec(level);
         Probes.Add(spec, probe);
         return spec;
+    }
+
+    /// <summary>Counts an evaluation of a state deciding on <paramref name="spec"/>; always true.</summary>
+    public static bool Count(QuietSpec spec)
+    {
+        Of(spec).Evaluations++;
+        return true;
     }
 
     public static QuietProbe Of(QuietSpec spec) => Probes.TryGetValue(spec, out QuietProbe? probe) ? probe : throw new InvalidOperationException("A quiet worker's spec without a probe.");
