@@ -122,6 +122,24 @@ public sealed class QuietWorkerTests
     }
 
     [Fact]
+    public async Task An_operator_restart_and_isolation_reach_a_skipped_worker_at_its_next_tick()
+    {
+        await using var h = new Harness(Skipping());
+        var probe = new QuietProbe();
+        h.Supervisor.AddWorker("q", new QuietWorker(probe), QuietProbes.Spec(probe));
+        h.Step(3); // decided once, then skipped
+        Assert.Equal(1, probe.Evaluations);
+
+        Assert.True(h.Supervisor.RestartWorker("q", "operator asked"));
+        h.Step();
+        Assert.Equal(1, h.Supervisor.GetStatus().Single().RestartCount);
+
+        Assert.True(h.Supervisor.IsolateCircuit("q"));
+        h.Step();
+        Assert.NotEqual(CircuitState.Closed, h.Supervisor.GetStatus().Single().Circuit);
+    }
+
+    [Fact]
     public async Task A_state_reading_an_observation_changed_in_place_sees_the_change_only_at_its_next_observation()
     {
         await using var h = new Harness(Skipping());
