@@ -37,7 +37,7 @@ internal sealed record StateModel(
     int Phase,
     EquatableArray<string> Targets,
     bool Callable,
-    bool ReadsTime = true);
+    bool ReadsTime);
 
 /// <summary>One <c>[Action]</c> method.</summary>
 internal sealed record ActionModel(

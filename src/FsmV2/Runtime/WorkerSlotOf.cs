@@ -152,12 +152,16 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     public override void Tick(DateTimeOffset now)
     {
-        if (StaysQuiet(now))
+        if (_quiet != 0)
         {
-            return;
+            if (StaysQuiet(now))
+            {
+                return;
+            }
+
+            _quiet = 0; // something changed: decided on below, then maybe quiet again
         }
 
-        _quiet = 0;
         if (_removed || IsHeld())
         {
             return;
@@ -205,23 +209,24 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     /// stale yet: a pure state would decide the same stay, so it is repeated without building a snapshot. The
     /// recorder counts it like any other stay.
     /// </summary>
-    private bool StaysQuiet(DateTimeOffset now)
-    {
-        long quiet = _quiet;
-        return quiet != 0 && quiet == _record.InputsKey && _rare is null && !_shutdownRequested && !StopRequested && !_removed
-            && now.UtcTicks - _record.CollectedAtTicks <= _context.Options.StaleAfter.Ticks
-            && (!_recording || _tail.TryCoalesce(_state, _reason, _reason, now.UtcTicks));
-    }
+    private bool StaysQuiet(DateTimeOffset now) =>
+        _quiet == _record.InputsKey && NeedsNoLook && !_removed
+        && !IsOlderThanStaleAfter(_record.CollectedAtTicks, now)
+        && (!_recording || _tail.TryCoalesce(_state, _reason, _reason, now.UtcTicks));
 
     // After a decision: a stay in a state that reads no time, on inputs that had a key, may be repeated (StaysQuiet).
     private void QuietIfUnchanging(in Next next, long inputs)
     {
-        if (next.Kind == NextKind.Stay && _context.Options.SkipUnchangedStays && _rare is null && !_shutdownRequested && !StopRequested
-            && !_stale && !Definition.ReadsTime(_state))
+        if (next.Kind == NextKind.Stay && _context.Options.SkipUnchangedStays && NeedsNoLook && !_stale && !Definition.ReadsTime(_state))
         {
             _quiet = inputs;
         }
     }
+
+    // Nothing but the snapshot's inputs could change this worker's decision: no Rare (children, faults, circuit, hold,
+    // operator request), no shutdown or stop request. Checked when a stay becomes quiet and on every quiet tick (the
+    // requests and Rare come from other threads).
+    private bool NeedsNoLook => _rare is null && !_shutdownRequested && !StopRequested;
 
     /// <summary>Gate: a restarted instance waits until the cancelled action of the one it replaces has ended.</summary>
     private bool IsHeld()
@@ -633,7 +638,11 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
 
     /// <summary>Observed at least once, and that observation is older than <see cref="SupervisorOptions.StaleAfter"/>.</summary>
     private bool IsStale(in ObservationReading<TObserved> observation, DateTimeOffset now) =>
-        observation.HasValue && now - observation.CollectedAt > _context.Options.StaleAfter;
+        observation.HasValue && IsOlderThanStaleAfter(observation.CollectedAt.UtcTicks, now);
+
+    // The staleness rule, for IsStale and the quiet gate: older than StaleAfter at now.
+    private bool IsOlderThanStaleAfter(long collectedAtUtcTicks, DateTimeOffset now) =>
+        now.UtcTicks - collectedAtUtcTicks > _context.Options.StaleAfter.Ticks;
 
     public override void RecordFault(Exception error, string where, DateTimeOffset now) => Supervision.Fault(error, where, now);
 
