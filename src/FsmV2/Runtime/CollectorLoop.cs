@@ -31,12 +31,12 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
     private bool _pending;
     private bool _timedOut;
     private bool _stopped;
-    private int _intervalGeneration;
     private int _timeoutGeneration;
     private long _epoch;
-    private long _callEpoch;
     private long _observedEpoch = -1;
     private long _currentCall;
+    private long _due = long.MaxValue; // the scheduler's: IScheduledCollector.Due
+    private byte _queued; // the scheduler's: IScheduledCollector.Queued
     private CancellationTokenSource? _cts;
 
     private protected CollectorLoop(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context)
@@ -105,24 +105,23 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
 
     public void Dispose() => StopCollecting();
 
-    void IScheduledCollector.OnDue(bool timeout, int generation)
+    ref long IScheduledCollector.Due => ref _due;
+
+    ref byte IScheduledCollector.Queued => ref _queued;
+
+    void IScheduledCollector.CollectDue() => Collect();
+
+    void IScheduledCollector.OnTimeoutDue(int generation)
     {
-        if (timeout)
+        if (generation == Volatile.Read(ref _timeoutGeneration))
         {
-            if (generation == Volatile.Read(ref _timeoutGeneration))
-            {
-                OnTimeout();
-            }
-        }
-        else if (generation == Volatile.Read(ref _intervalGeneration))
-        {
-            Collect();
+            OnTimeout();
         }
     }
 
-    private void ArmCollect() => _context.Collectors.ArmCollect(this, Interlocked.Increment(ref _intervalGeneration));
+    private void ArmCollect() => _context.Collectors.ArmCollect(this);
 
-    private void DisarmCollect() => Interlocked.Increment(ref _intervalGeneration);
+    private void DisarmCollect() => CollectorScheduler.DisarmCollect(this);
 
     private void ArmTimeout() => _context.Collectors.ArmTimeout(this, Interlocked.Increment(ref _timeoutGeneration));
 
@@ -130,7 +129,7 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
 
     private void Collect()
     {
-        if (!TryBeginCall(out long call, out CancellationToken token, out bool stillHung))
+        if (!TryBeginCall(out CollectCall call, out CancellationToken token, out bool stillHung))
         {
             if (stillHung)
             {
@@ -176,9 +175,9 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
     // One lock acquisition per collection. The source is rented for the call (reused while no call cancelled it), so a
     // synchronous call allocates nothing. A call outstanding: collect again when it returns (and report whether it
     // outlived its timeout).
-    private bool TryBeginCall(out long call, out CancellationToken token, out bool stillHung)
+    private bool TryBeginCall(out CollectCall call, out CancellationToken token, out bool stillHung)
     {
-        call = 0;
+        call = default;
         token = default;
         stillHung = false;
         lock (this)
@@ -198,19 +197,18 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
             _busy = true;
             _pending = false;
             _timedOut = false;
-            _callEpoch = Volatile.Read(ref _epoch);
             _cts = _context.Collectors.RentSource();
-            call = ++_currentCall;
+            call = new CollectCall(++_currentCall, Volatile.Read(ref _epoch));
             token = _cts.Token;
             return true;
         }
     }
 
-    private void CompleteLater(ValueTask<TObserved> collect, long call) =>
+    private void CompleteLater(ValueTask<TObserved> collect, CollectCall call) =>
         collect.AsTask().ContinueWith(
             static (task, state) =>
             {
-                var (loop, call) = ((CollectorLoop<TDesired, TObserved>, long))state!;
+                var (loop, call) = ((CollectorLoop<TDesired, TObserved>, CollectCall))state!;
                 if (task.IsCompletedSuccessfully)
                 {
                     loop.Completed(call, task.Result, null, timeoutArmed: true);
@@ -246,23 +244,21 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         Cancel(call);
     }
 
-    private void Completed(long call, TObserved value, Exception? error, bool timeoutArmed)
+    private void Completed(CollectCall call, TObserved value, Exception? error, bool timeoutArmed)
     {
         bool again;
         bool rearm;
         bool record;
-        long epoch;
         CancellationTokenSource? source;
         lock (this)
         {
-            if (call != _currentCall || !_busy)
+            if (call.Id != _currentCall || !_busy)
             {
                 return;
             }
 
             // A cancellation caused by our own timeout was already recorded as the timeout.
             record = error is null || !(_timedOut && error is OperationCanceledException);
-            epoch = _callEpoch;
             _busy = false;
             _timedOut = false;
             again = _pending && !_stopped;
@@ -280,7 +276,7 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         if (error is null)
         {
             _record.WriteSuccess(value, _context.Time.GetUtcNow());
-            Volatile.Write(ref _observedEpoch, epoch); // after the observation: see ObservedEpoch
+            Volatile.Write(ref _observedEpoch, call.Epoch); // after the observation: see ObservedEpoch
         }
         else if (record)
         {
@@ -318,4 +314,7 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
             // The call completed meanwhile.
         }
     }
+
+    /// <summary>One call of <c>CollectAsync</c>: its number, and the decision epoch when it started (what its observation describes).</summary>
+    private readonly record struct CollectCall(long Id, long Epoch);
 }

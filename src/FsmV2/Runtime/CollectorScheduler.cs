@@ -6,25 +6,40 @@ namespace FsmV2;
 internal interface IScheduledCollector
 {
     /// <summary>
-    /// An entry of <paramref name="timeout"/>'s kind (a timeout, or else the next collection) armed with
-    /// <paramref name="generation"/> is due; the collector ignores it if it re-armed or disarmed since.
+    /// When the collector's next collection is due (<see cref="long.MaxValue"/>: not armed). Kept in the collector, read
+    /// and written by the scheduler only, as is <see cref="Queued"/>.
     /// </summary>
-    void OnDue(bool timeout, int generation);
+    ref long Due { get; }
+
+    /// <summary>1 while an entry of the collector is in the scheduler's queues: at most one is, however often it re-arms.</summary>
+    ref byte Queued { get; }
+
+    /// <summary>The collector's next collection is due now.</summary>
+    void CollectDue();
+
+    /// <summary>
+    /// The timeout of a call armed with <paramref name="generation"/> is due; the collector ignores it if it re-armed or
+    /// disarmed since.
+    /// </summary>
+    void OnTimeoutDue(int generation);
 }
 
 /// <summary>
 /// One timer for every collector of a supervisor, instead of two timers per worker. Every collector's next collection
 /// is due <see cref="SupervisorOptions.CollectInterval"/> after it was armed and every outstanding call's timeout
 /// <see cref="SupervisorOptions.CollectTimeout"/> after, both constants, so each kind of entry is armed in the order it
-/// falls due: two FIFO queues hold them (O(1) to arm, no heap), and one timer of the supervisor's
-/// <see cref="TimeProvider"/> is armed for the earlier head. Disarming is lazy: an entry carries its collector's
-/// generation, and a collector that re-armed or disarmed ignores the old entry when it falls due.
+/// falls due: two FIFO queues hold them (O(1) to arm), and one timer of the supervisor's <see cref="TimeProvider"/> is
+/// armed for the earliest head. A collector has at most one collection entry queued (<see cref="IScheduledCollector.Queued"/>):
+/// re-arming while it has one only moves its due time, and the entry, when it comes up before that time, goes into
+/// a third queue ordered by due time (a heap, at most one entry per collector and per interval). Disarming is lazy: a
+/// disarmed collector's entry is dropped when it comes up, and a timeout entry carries its call's generation.
 /// </summary>
 /// <remarks>
 /// On <see cref="TimeProvider.System"/> the due entries are taken in batches of <see cref="BatchSize"/> and each batch
 /// runs on the thread pool, so a collector that blocks before its first await delays its batch only. On any other
-/// clock they run inline in the timer's callback, so a fake clock's <c>Advance</c> runs them deterministically, each
-/// at its own due time (the clock is at that time when the timer fires).
+/// clock they run inline in the timer's callback, so a fake clock's <c>Advance</c> runs them deterministically, in
+/// order of due time, every entry due by the time it advanced to (and with the clock at that time: a fake timer
+/// fires once per <c>Advance</c>, so a test that needs each at its own time advances in steps).
 /// </remarks>
 internal sealed class CollectorScheduler : IDisposable
 {
@@ -38,10 +53,12 @@ internal sealed class CollectorScheduler : IDisposable
     private readonly long _timeoutTicks;
     private readonly bool _onPool;
     private readonly Fifo _intervals = new();
+    private readonly PriorityQueue<IScheduledCollector, long> _later = new(); // entries that came up early: re-armed since
     private readonly Fifo _timeouts = new();
     private readonly ConcurrentQueue<Batch> _spare = new();
     private readonly ConcurrentQueue<CancellationTokenSource> _sources = new(); // at most one per call in progress
     private long _armedFor = long.MaxValue; // the timestamp the timer is armed for; MaxValue: not armed
+    private long _lastInterval = long.MinValue; // the due time of the FIFO's last collection entry
     private bool _dispatching;
     private bool _disposed;
 
@@ -61,7 +78,7 @@ internal sealed class CollectorScheduler : IDisposable
         {
             lock (_lock)
             {
-                return _intervals.Count + _timeouts.Count;
+                return _intervals.Count + _later.Count + _timeouts.Count;
             }
         }
     }
@@ -105,25 +122,26 @@ internal sealed class CollectorScheduler : IDisposable
         }
     }
 
-    /// <summary>Arms <paramref name="collector"/>'s next collection, one collect interval from now.</summary>
-    public void ArmCollect(IScheduledCollector collector, int generation) => Arm(_intervals, _intervalTicks, collector, generation, timeout: false);
-
-    /// <summary>Arms the timeout of <paramref name="collector"/>'s outstanding call, one collect timeout from now.</summary>
-    public void ArmTimeout(IScheduledCollector collector, int generation) => Arm(_timeouts, _timeoutTicks, collector, generation, timeout: true);
-
-    public void Dispose()
+    /// <summary>
+    /// Arms <paramref name="collector"/>'s next collection, one collect interval from now. With an entry of the collector
+    /// already queued (a collection after an action re-arms long before the last arming falls due), only its due time
+    /// moves: no lock, no entry.
+    /// </summary>
+    public void ArmCollect(IScheduledCollector collector)
     {
-        lock (_lock)
+        long due = _time.GetTimestamp() + _intervalTicks;
+        Interlocked.Exchange(ref collector.Due, due); // a full fence: Queued is read after it (see TakeInterval)
+        if (Volatile.Read(ref collector.Queued) == 0 && Interlocked.CompareExchange(ref collector.Queued, 1, 0) == 0)
         {
-            _disposed = true;
-            _intervals.Clear();
-            _timeouts.Clear();
+            Enqueue(collector, due);
         }
-
-        _timer.Dispose();
     }
 
-    private void Arm(Fifo queue, long delay, IScheduledCollector collector, int generation, bool timeout)
+    /// <summary>Disarms <paramref name="collector"/>'s next collection: its entry, if queued, is dropped when it comes up.</summary>
+    public static void DisarmCollect(IScheduledCollector collector) => Volatile.Write(ref collector.Due, long.MaxValue);
+
+    /// <summary>Arms the timeout of <paramref name="collector"/>'s outstanding call, one collect timeout from now.</summary>
+    public void ArmTimeout(IScheduledCollector collector, int generation)
     {
         bool rearm;
         lock (_lock)
@@ -133,10 +151,54 @@ internal sealed class CollectorScheduler : IDisposable
                 return;
             }
 
-            // Read under the lock: each queue's due times never decrease.
-            long at = _time.GetTimestamp() + delay;
-            queue.Enqueue(new Entry(collector, at, generation, timeout));
+            // Read under the lock: the queue's due times never decrease.
+            long at = _time.GetTimestamp() + _timeoutTicks;
+            _timeouts.Enqueue(new Entry(collector, at, generation, IsTimeout: true));
             rearm = !_dispatching && at < _armedFor;
+        }
+
+        if (rearm)
+        {
+            Rearm();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _intervals.Clear();
+            _later.Clear();
+            _timeouts.Clear();
+        }
+
+        _timer.Dispose();
+    }
+
+    // The collector's entry, queued for due: in arming order at the tail of the FIFO, or in the heap when another
+    // thread's arming, read a moment later, went in first with a later time (the FIFO's due times never decrease).
+    private void Enqueue(IScheduledCollector collector, long due)
+    {
+        bool rearm;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (due >= _lastInterval)
+            {
+                _lastInterval = due;
+                _intervals.Enqueue(new Entry(collector, due, 0, IsTimeout: false));
+            }
+            else
+            {
+                _later.Enqueue(collector, due);
+            }
+
+            rearm = !_dispatching && due < _armedFor;
         }
 
         if (rearm)
@@ -179,6 +241,11 @@ internal sealed class CollectorScheduler : IDisposable
         if (_intervals.TryPeek(out Entry interval))
         {
             next = interval.At;
+        }
+
+        if (_later.TryPeek(out _, out long later) && later < next)
+        {
+            next = later;
         }
 
         if (_timeouts.TryPeek(out Entry timeout) && timeout.At < next)
@@ -239,7 +306,7 @@ internal sealed class CollectorScheduler : IDisposable
     {
         while (TryTake(_time.GetTimestamp(), out Entry entry))
         {
-            entry.Collector.OnDue(entry.IsTimeout, entry.Generation);
+            Fire(in entry);
         }
     }
 
@@ -275,25 +342,73 @@ internal sealed class CollectorScheduler : IDisposable
         }
     }
 
-    // Under _lock: the earlier due head of the two queues, if it is due at now.
+    // Under _lock: the earliest head of the three queues, if it is due at now (a collection's entry on a tie, as it was
+    // armed first); a collection's entry that comes up disarmed or re-armed for later is not returned.
     private bool TryTakeLocked(long now, out Entry entry)
     {
-        bool interval = _intervals.TryPeek(out Entry nextInterval) && nextInterval.At <= now;
-        bool timeout = _timeouts.TryPeek(out Entry nextTimeout) && nextTimeout.At <= now;
-        if (interval && (!timeout || nextInterval.At <= nextTimeout.At))
+        while (true)
         {
-            entry = _intervals.Dequeue();
-            return true;
+            long interval = _intervals.TryPeek(out Entry head) ? head.At : long.MaxValue;
+            long later = _later.TryPeek(out _, out long at) ? at : long.MaxValue;
+            long timeout = _timeouts.TryPeek(out Entry call) ? call.At : long.MaxValue;
+            long first = Math.Min(interval, Math.Min(later, timeout));
+            if (first > now)
+            {
+                entry = default;
+                return false;
+            }
+
+            if (first != interval && first != later)
+            {
+                entry = _timeouts.Dequeue();
+                return true;
+            }
+
+            IScheduledCollector collector = first == interval ? _intervals.Dequeue().Collector : _later.Dequeue();
+            if (TakeInterval(collector, now, out long due))
+            {
+                entry = new Entry(collector, due, 0, IsTimeout: false);
+                return true;
+            }
+        }
+    }
+
+    // Under _lock: a collector's entry has come up at now. Its mark is cleared first (a full fence: an arming from now on
+    // queues an entry of its own), then its due time read: disarmed, the entry is dropped; re-armed for later, it goes
+    // into the heap for that time (unless an arming queued one meanwhile); else it is due, for the time it was armed for.
+    private bool TakeInterval(IScheduledCollector collector, long now, out long due)
+    {
+        Interlocked.Exchange(ref collector.Queued, 0);
+        due = Volatile.Read(ref collector.Due);
+        if (due == long.MaxValue)
+        {
+            return false;
         }
 
-        if (timeout)
+        if (due > now)
         {
-            entry = _timeouts.Dequeue();
-            return true;
+            if (Interlocked.CompareExchange(ref collector.Queued, 1, 0) == 0)
+            {
+                _later.Enqueue(collector, due);
+            }
+
+            return false;
         }
 
-        entry = default;
-        return false;
+        return true;
+    }
+
+    // A collection runs unless its collector re-armed or disarmed since it was taken (its due time moved).
+    private static void Fire(in Entry entry)
+    {
+        if (entry.IsTimeout)
+        {
+            entry.Collector.OnTimeoutDue(entry.Generation);
+        }
+        else if (Interlocked.CompareExchange(ref entry.Collector.Due, long.MaxValue, entry.At) == entry.At)
+        {
+            entry.Collector.CollectDue();
+        }
     }
 
     private readonly record struct Entry(IScheduledCollector Collector, long At, int Generation, bool IsTimeout);
@@ -400,7 +515,7 @@ internal sealed class CollectorScheduler : IDisposable
             {
                 Entry entry = _entries[i];
                 _entries[i] = default;
-                entry.Collector.OnDue(entry.IsTimeout, entry.Generation);
+                Fire(in entry);
             }
 
             Count = 0;

@@ -250,6 +250,9 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>The collector scheduler's entries, stale ones included, for tests.</summary>
+    internal int PendingCollections => _context.Collectors.Pending;
+
     // Nothing a worker does ends the tick: an exception is logged with the worker and counted as its fault.
     private void TickContained(WorkerSlot slot, DateTimeOffset now)
     {
