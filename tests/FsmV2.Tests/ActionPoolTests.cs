@@ -273,4 +273,80 @@ public class ActionPoolTests
         Assert.Contains(handles.SelectMany(w => w.RecentActions), r => r.Outcome == ActionOutcome.Failed);
         Assert.Equal(0, pool.Running + pool.Queued);
     }
+
+    // What the items of one run share: how many run now (the most seen), how many ended, and when all have.
+    private sealed class Tally(int items)
+    {
+        private int _running;
+        private int _ended;
+
+        public int Most { get; private set; }
+
+        public TaskCompletionSource AllEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Started()
+        {
+            int running = Interlocked.Increment(ref _running);
+            lock (this)
+            {
+                Most = Math.Max(Most, running);
+            }
+        }
+
+        public void Ending() => Interlocked.Decrement(ref _running);
+
+        public void Ended()
+        {
+            if (Interlocked.Increment(ref _ended) == items)
+            {
+                AllEnded.SetResult();
+            }
+        }
+    }
+
+    // A work item as the runner is one: it releases its slot when it ends, at once or later on another thread.
+    private sealed class Item(ActionPool pool, Tally tally, bool later) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            tally.Started();
+            if (later)
+            {
+                _ = Task.Run(End);
+                return;
+            }
+
+            End();
+        }
+
+        private void End()
+        {
+            tally.Ending();
+            pool.Release();
+            tally.Ended();
+        }
+    }
+
+    [Fact]
+    public async Task Slots_handed_from_an_ending_action_to_a_waiting_one_never_exceed_the_limit_and_all_come_back()
+    {
+        var pool = new ActionPool(maxConcurrency: 3, queueLength: 100_000);
+        const int Items = 20_000;
+        var tally = new Tally(Items);
+        Task[] enqueuers = [.. Enumerable.Range(0, 2).Select(e => Task.Run(
+            () =>
+            {
+                for (int i = 0; i < Items / 2; i++)
+                {
+                    Assert.NotEqual(EnqueueResult.QueueFull, pool.TryEnqueue(new Item(pool, tally, later: i % 7 == 0)));
+                }
+            },
+            Ct))];
+        await Task.WhenAll(enqueuers);
+        await tally.AllEnded.Task.WaitAsync(Ct);
+
+        // The last release may be one that a draining thread holds until its loop ends: bounded, not slept on.
+        Assert.True(SpinWait.SpinUntil(() => pool.Running + pool.Queued == 0, TimeSpan.FromSeconds(30)), $"{pool.Running} running, {pool.Queued} queued");
+        Assert.InRange(tally.Most, 1, 3);
+    }
 }

@@ -62,34 +62,65 @@ public sealed class ActionPool
     }
 
     /// <summary>
-    /// Called by a work item when its action has finished: frees its slot and runs the waiting ones on this thread
-    /// (no extra thread-pool hop per queued action). A loop, not recursion: a waiting action that completes at once
-    /// and releases again only decrements, and this loop takes the next one.
+    /// Called by a work item when its action has finished: its slot goes to the oldest waiting action, run on this
+    /// thread (no extra thread-pool hop per queued action, and the slot changes hands without touching the shared
+    /// count), or back to the pool when none waits. A loop, not recursion: a waiting action that completes at once
+    /// releases its slot to this loop (<see cref="t_freed"/>), which gives it to the next one.
     /// </summary>
     internal void Release()
     {
-        Interlocked.Decrement(ref _running);
         if (t_draining)
         {
+            t_freed++;
             return;
         }
 
         t_draining = true;
+        t_freed = 1;
         try
         {
-            while (TryTakeQueued(out IThreadPoolWorkItem? next))
-            {
-                next.Execute();
-            }
+            Drain();
         }
         finally
         {
+            if (t_freed > 0)
+            {
+                Interlocked.Add(ref _running, -t_freed); // an action threw out of Execute: its slots go back
+            }
+
+            t_freed = 0;
             t_draining = false;
+        }
+    }
+
+    // While this thread holds freed slots: each goes to a waiting action; with none waiting they go back to the pool,
+    // and one is taken again if an action was queued meanwhile (it saw every slot busy).
+    private void Drain()
+    {
+        while (t_freed > 0)
+        {
+            if (_queue.TryDequeue(out IThreadPoolWorkItem? next))
+            {
+                Interlocked.Decrement(ref _queued);
+                t_freed--;
+                next.Execute();
+                continue;
+            }
+
+            Interlocked.Add(ref _running, -t_freed);
+            t_freed = 0;
+            if (TryTakeQueued(out next))
+            {
+                next.Execute();
+            }
         }
     }
 
     [ThreadStatic]
     private static bool t_draining;
+
+    [ThreadStatic]
+    private static int t_freed; // slots released on this thread while it drains, not yet given on or back
 
     // A read first: while every slot is busy (the steady state of a busy pool) a caller does not take the counter's
     // cache line from the threads that release slots only to give it back.
