@@ -22,6 +22,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
     private readonly WorkerIdentity _identity;
     private readonly ActionPool _pool;
     private readonly TimeProvider _time;
+    private readonly WallClock _wall;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
     private readonly SupervisorMetrics _metrics;
@@ -55,6 +56,7 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
         _identity = identity;
         _pool = context.Pool;
         _time = context.Time;
+        _wall = context.Wall;
         _options = context.Options;
         _logger = context.Logger;
         _metrics = context.Metrics;
@@ -283,8 +285,9 @@ internal sealed class ActionRunner<TDesired, TObserved> : IThreadPoolWorkItem
             }
         }
 
-        TimeSpan duration = _time.GetElapsedTime(run.StartedAt);
-        var result = new ActionResult(run.Name, outcome, duration, error, _time.GetUtcNow());
+        long ended = _time.GetTimestamp();
+        TimeSpan duration = _time.GetElapsedTime(run.StartedAt, ended);
+        var result = new ActionResult(run.Name, outcome, duration, error, _wall.UtcAt(ended));
         Append(result);
         _metrics.ActionEnded(_identity.WorkerType, run.Name, outcome, duration);
         EndSpan(run.Span, outcome, error, duration);

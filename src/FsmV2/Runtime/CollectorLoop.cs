@@ -273,9 +273,10 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
             DisarmTimeout();
         }
 
+        long completedAt = _context.Time.GetTimestamp(); // one clock read: the observation's time and the next due time
         if (error is null)
         {
-            _record.WriteSuccess(value, _context.Time.GetUtcNow());
+            _record.WriteSuccess(value, _context.Wall.UtcAt(completedAt));
             Volatile.Write(ref _observedEpoch, call.Epoch); // after the observation: see ObservedEpoch
         }
         else if (record)
@@ -289,7 +290,7 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         }
         else if (rearm)
         {
-            ArmCollect();
+            _context.Collectors.ArmCollect(this, completedAt);
         }
     }
 

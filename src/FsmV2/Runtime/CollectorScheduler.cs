@@ -127,9 +127,12 @@ internal sealed class CollectorScheduler : IDisposable
     /// already queued (a collection after an action re-arms long before the last arming falls due), only its due time
     /// moves: no lock, no entry.
     /// </summary>
-    public void ArmCollect(IScheduledCollector collector)
+    public void ArmCollect(IScheduledCollector collector) => ArmCollect(collector, _time.GetTimestamp());
+
+    /// <summary>Arms <paramref name="collector"/>'s next collection one collect interval after <paramref name="now"/>, a timestamp read just now.</summary>
+    public void ArmCollect(IScheduledCollector collector, long now)
     {
-        long due = _time.GetTimestamp() + _intervalTicks;
+        long due = now + _intervalTicks;
         Interlocked.Exchange(ref collector.Due, due); // a full fence: Queued is read after it (see TakeInterval)
         if (Volatile.Read(ref collector.Queued) == 0 && Interlocked.CompareExchange(ref collector.Queued, 1, 0) == 0)
         {

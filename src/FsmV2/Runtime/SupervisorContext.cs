@@ -18,4 +18,7 @@ internal sealed record SupervisorContext(
 {
     /// <summary>Where every worker's decisions are recorded.</summary>
     public FlightRecorder Recorder { get; init; } = new(new FlightRecorderOptions { Capacity = 0 });
+
+    /// <summary>The wall-clock time of a timestamp just read: one clock read at the end of an action or a collection.</summary>
+    public WallClock Wall { get; } = new(Time);
 }
