@@ -6,11 +6,15 @@ namespace FsmV2.Tests;
 
 public class AllocationTests
 {
-    [Fact]
-    public async Task A_tick_over_1000_idle_workers_allocates_nothing_after_warm_up()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // parked after their first decision (SkipUnchangedStays)
+    public async Task A_tick_over_1000_idle_workers_allocates_nothing_after_warm_up(bool skipUnchanged)
     {
         var time = TestClock.Clock();
-        await using var supervisor = new Supervisor(Harness.DefaultOptions, time, logger: null, new ActionPool(4, 100));
+        SupervisorOptions options = Harness.DefaultOptions.Clone();
+        options.SkipUnchangedStays = skipUnchanged;
+        await using var supervisor = new Supervisor(options, time, logger: null, new ActionPool(4, 100));
         var spec = new IdleSpec();
         for (int i = 0; i < 1_000; i++)
         {
@@ -20,6 +24,7 @@ public class AllocationTests
         supervisor.Tick(); // warm-up: JIT, first decisions
         supervisor.Tick();
         Assert.All(supervisor.GetStatus(), s => Assert.Equal("idle", s.Reason));
+        Assert.Equal(skipUnchanged ? 1_000 : 0, supervisor.ParkedCount);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++)

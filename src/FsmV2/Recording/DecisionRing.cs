@@ -243,6 +243,11 @@ internal class DecisionRing
         CapturedSnapshot?[] captured = [];
         DecisionEntry[] entries = ring is null ? [] : ring.ReadEntries(out captured);
         DecisionEntry newest = ReadTail(ref tail, writer.NewestReason);
+        if (writer.ParkedStays(out long parkedLastAt) is > 0 and var parked && newest.Count > 0)
+        {
+            (newest.Count, newest.LastAt) = ((int)Math.Min(int.MaxValue, (long)newest.Count + parked), parkedLastAt);
+        }
+
         if (Volatile.Read(ref tail.Sequence) != sequence || !ReferenceEquals(writer.Ring, ring) || (ring is not null && !ReferenceEquals(ring.Writer, writer)))
         {
             return false;

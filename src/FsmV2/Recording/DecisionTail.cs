@@ -80,6 +80,16 @@ internal struct DecisionTail
         return true;
     }
 
+    /// <summary>
+    /// Adds <paramref name="stays"/> decisions to the newest entry, the last at <paramref name="lastAt"/> (UTC ticks):
+    /// the stays of a parked worker (<see cref="ParkSet"/>), the same as the newest one; inside a write.
+    /// </summary>
+    public void AddStays(int stays, long lastAt)
+    {
+        Volatile.Write(ref Count, (int)Math.Min(int.MaxValue, (long)Count + stays));
+        Volatile.Write(ref LastAt, lastAt);
+    }
+
     /// <summary>Marks a write under way (odd); returns the sequence to give <see cref="EndWrite"/>.</summary>
     public int BeginWrite()
     {
@@ -153,6 +163,12 @@ internal interface IDecisionWriter
 
     /// <summary>Its worker's definition (for the names).</summary>
     WorkerDefinition Definition { get; }
+
+    /// <summary>
+    /// Stays its worker made while parked (<see cref="ParkSet"/>) that the tail does not count yet, and the time of
+    /// the last; read inside the tail's sequence lock (the tail counts them, and they end here, in one write).
+    /// </summary>
+    int ParkedStays(out long lastAtUtcTicks);
 
     /// <summary>
     /// Ends a write its tick left to the <see cref="DecisionJournal"/>, when called on that tick's thread (a reader there

@@ -278,6 +278,7 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         {
             _record.WriteSuccess(value, _context.Wall.UtcAt(completedAt));
             Volatile.Write(ref _observedEpoch, call.Epoch); // after the observation: see ObservedEpoch
+            Observed();
         }
         else if (record)
         {
@@ -294,9 +295,13 @@ internal abstract class CollectorLoop<TDesired, TObserved> : WorkerSlot, ISchedu
         }
     }
 
+    /// <summary>A collection (or its failure) was written to the record: the worker decides on it (a parked one is woken).</summary>
+    private protected abstract void Observed();
+
     private void Fail(Exception error)
     {
         int failures = _record.WriteFailure(error);
+        Observed();
         _context.Metrics.CollectorError(_record.Identity.WorkerType);
         if (failures == 1 || failures % 10 == 0)
         {

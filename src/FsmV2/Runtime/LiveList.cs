@@ -42,21 +42,41 @@ internal sealed class LiveList<T>
         _count = count + 1;
     }
 
-    /// <summary>Drops <paramref name="item"/>, which is in the list (writer only): readers skip it from now on.</summary>
-    public void Drop(T item)
+    /// <summary>The position the next <see cref="Add"/> puts its item at (writer only).</summary>
+    public int NextPosition => _count;
+
+    /// <summary>
+    /// Drops <paramref name="item"/>, which is in the list (writer only): readers skip it from now on. Returns whether
+    /// the list compacted, which moves the items after it to lower positions (<see cref="Published"/>).
+    /// </summary>
+    public bool Drop(T item)
     {
         if (item.IsDropped)
         {
-            return;
+            return false;
         }
 
         item.IsDropped = true;
         int dropped = _dropped + 1;
         _dropped = dropped;
-        if (dropped * 2 >= _count)
+        if (dropped * 2 < _count)
         {
-            Compact();
+            return false;
         }
+
+        Compact();
+        return true;
+    }
+
+    /// <summary>
+    /// The published array and how many of its positions are in use, tombstones included (read in that order, as
+    /// <see cref="GetEnumerator"/> does: past a compaction, positions may hold <see langword="null"/>).
+    /// </summary>
+    public T?[] Published(out int count)
+    {
+        T?[] items = _items;
+        count = Math.Min(_count, items.Length);
+        return items;
     }
 
     /// <summary>Empties the list and returns what it held, tombstones excluded (writer only).</summary>

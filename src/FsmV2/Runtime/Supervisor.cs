@@ -109,6 +109,12 @@ public sealed class Supervisor : IAsyncDisposable
         var slot = new WorkerSlot<TDesired, TObserved>(worker, record, _context);
         lock (_gate)
         {
+            if (_context.Parks is { } parks)
+            {
+                slot.Placed(_slots.NextPosition);
+                parks.Reserve(_slots.NextPosition + 1); // its bit can be woken before the slot is published
+            }
+
             _slots.Add(slot);
             record.SetOwner(slot); // found by id through the store
         }
@@ -225,17 +231,15 @@ public sealed class Supervisor : IAsyncDisposable
         lock (_tickGate)
         {
             DateTimeOffset now = _time.GetUtcNow();
-            foreach (WorkerSlot slot in _slots)
+            if (_context.Parks is { } parks)
             {
-                if (slot.IsRemoved)
+                TickUnparked(parks, now);
+            }
+            else
+            {
+                foreach (WorkerSlot slot in _slots)
                 {
-                    continue; // left on an earlier tick and stopped by force meanwhile (ForceStopAsync)
-                }
-
-                TickContained(slot, now);
-                if (slot.IsRemoved)
-                {
-                    _gone.Add(slot);
+                    TickOne(slot, now);
                 }
             }
 
@@ -243,22 +247,75 @@ public sealed class Supervisor : IAsyncDisposable
 
             if (_gone.Count > 0)
             {
-                DropRemoved();
+                DropRemoved(now);
             }
 
+            _context.Parks?.EndTick(now.UtcTicks);
             Interlocked.Increment(ref _ticks);
         }
     }
+
+    // One worker's tick; returns whether it may be parked.
+    private bool TickOne(WorkerSlot slot, DateTimeOffset now)
+    {
+        if (slot.IsRemoved)
+        {
+            return false; // left on an earlier tick and stopped by force meanwhile (ForceStopAsync)
+        }
+
+        bool quiet = TickContained(slot, now);
+        if (slot.IsRemoved)
+        {
+            _gone.Add(slot);
+            return false;
+        }
+
+        return quiet;
+    }
+
+    // SkipUnchangedStays: visits the workers that are not parked and those woken (ParkSet), and parks those whose
+    // stay only a change of their inputs could alter. A parked worker's skipped stays are counted when it is visited.
+    private void TickUnparked(ParkSet parks, DateTimeOffset now)
+    {
+        WorkerSlot?[] items = _slots.Published(out int count);
+        int tick = parks.BeginTick(count);
+        parks.TryReadLastTick(out int last, out long lastAt);
+        for (int word = 0, words = (count + 63) >> 6; word < words; word++)
+        {
+            for (long visit = parks.Visit(word, count, now.UtcTicks, out long wereParked); visit != 0; visit &= visit - 1)
+            {
+                int bit = System.Numerics.BitOperations.TrailingZeroCount(visit);
+                if (items[(word << 6) + bit] is not { IsDropped: false } slot)
+                {
+                    continue;
+                }
+
+                if ((wereParked & (1L << bit)) != 0)
+                {
+                    slot.Unpark(last, lastAt);
+                }
+
+                if (TickOne(slot, now))
+                {
+                    parks.Park((word << 6) + bit, slot.StaleAtUtcTicks);
+                    slot.Parked(tick);
+                }
+            }
+        }
+    }
+
+    /// <summary>How many top-level workers are parked (<see cref="SupervisorOptions.SkipUnchangedStays"/>), for tests; between ticks.</summary>
+    internal int ParkedCount => _context.Parks?.CountParked() ?? 0;
 
     /// <summary>The collector scheduler's entries, stale ones included, for tests.</summary>
     internal int PendingCollections => _context.Collectors.Pending;
 
     // Nothing a worker does ends the tick: an exception is logged with the worker and counted as its fault.
-    private void TickContained(WorkerSlot slot, DateTimeOffset now)
+    private bool TickContained(WorkerSlot slot, DateTimeOffset now)
     {
         try
         {
-            slot.Tick(now);
+            return slot.Tick(now);
         }
 #pragma warning disable CA1031 // Contained to the worker's subtree; the other workers go on.
         catch (Exception ex)
@@ -266,6 +323,7 @@ public sealed class Supervisor : IAsyncDisposable
         {
             Log.TickFailed(_logger, ex, slot.Identity.Id, slot.Identity.WorkerType, ex.Message);
             slot.RecordFault(ex, "tick", now);
+            return false;
         }
     }
 
@@ -622,14 +680,32 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
+    // The list compacted: every worker has a new position, and none is parked (each visited on the next tick).
+    private void Replace(ParkSet parks, WorkerSlot?[] before, DateTimeOffset now)
+    {
+        parks.UnparkAll(position => before[position]?.Unpark(parks.Tick, now.UtcTicks)); // this tick's stay counted too
+        WorkerSlot?[] items = _slots.Published(out int count);
+        for (int i = 0; i < count; i++)
+        {
+            items[i]?.Placed(i);
+        }
+    }
+
     // O(1) per worker that left: a tombstone in the list (compacted once half are), its id and record removed.
-    private void DropRemoved()
+    private void DropRemoved(DateTimeOffset now)
     {
         lock (_gate)
         {
+            WorkerSlot?[] before = _slots.Published(out _);
+            bool compacted = false;
             foreach (WorkerSlot slot in _gone)
             {
-                _slots.Drop(slot);
+                compacted |= _slots.Drop(slot);
+            }
+
+            if (compacted && _context.Parks is { } parks)
+            {
+                Replace(parks, before, now);
             }
         }
 

@@ -19,6 +19,9 @@ internal sealed record SupervisorContext(
     /// <summary>Where every worker's decisions are recorded.</summary>
     public FlightRecorder Recorder { get; init; } = new(new FlightRecorderOptions { Capacity = 0 });
 
+    /// <summary>The top-level workers the tick need not visit (<see cref="SupervisorOptions.SkipUnchangedStays"/>); <see langword="null"/> when off.</summary>
+    public ParkSet? Parks { get; } = Options.SkipUnchangedStays ? new ParkSet() : null;
+
     /// <summary>The wall-clock time of a timestamp just read: one clock read at the end of an action or a collection.</summary>
     public WallClock Wall { get; } = new(Time);
 }

@@ -44,7 +44,11 @@ public sealed class WorkerHandle<TDesired, TObserved>
     /// see it.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>DeriveDesired</c> threw; the previous desired state is kept.</exception>
-    public void UpdateSpec(TDesired spec) => _slot.Record.SetDesired(Supervisor.Derive(_slot.Machine, _slot.Identity, spec), _time.GetUtcNow());
+    public void UpdateSpec(TDesired spec)
+    {
+        _slot.Record.SetDesired(Supervisor.Derive(_slot.Machine, _slot.Identity, spec), _time.GetUtcNow());
+        _slot.Wake();
+    }
 
     /// <summary>Both of the worker's circuits, by value: its own faults and (for a parent) its children's infrastructure. Safe from any thread.</summary>
     public WorkerCircuits Circuits => _slot.Supervision.Circuits();

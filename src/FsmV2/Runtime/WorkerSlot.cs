@@ -15,7 +15,26 @@ internal abstract class WorkerSlot : IDroppable
 
     public abstract void Start();
 
-    public abstract void Tick(DateTimeOffset now);
+    /// <summary>
+    /// One tick of this worker. Returns whether its supervisor may park it (<see cref="ParkSet"/>): it stayed, and
+    /// nothing but a change of its inputs could change that decision.
+    /// </summary>
+    public abstract bool Tick(DateTimeOffset now);
+
+    /// <summary>A top-level worker of a supervisor that parks (<see cref="ParkSet"/>): its position in the supervisor's list, set by the list's writer.</summary>
+    internal abstract void Placed(int position);
+
+    /// <summary>Parked in tick <paramref name="tick"/> of its <see cref="ParkSet"/>: not visited until woken. The tick's thread.</summary>
+    internal abstract void Parked(int tick);
+
+    /// <summary>
+    /// Visited again: the stays of the ticks it was parked for, up to tick <paramref name="upTo"/> (at
+    /// <paramref name="upToUtcTicks"/>), are counted by the flight recorder. The tick's thread.
+    /// </summary>
+    internal abstract void Unpark(int upTo, long upToUtcTicks);
+
+    /// <summary>When its current observation becomes older than <see cref="SupervisorOptions.StaleAfter"/> (UTC ticks).</summary>
+    internal abstract long StaleAtUtcTicks { get; }
 
     /// <summary>Asks the worker to stop; with <paramref name="cancelAction"/> its running action is cancelled too.</summary>
     public abstract void RequestShutdown(bool cancelAction);

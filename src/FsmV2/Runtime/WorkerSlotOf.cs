@@ -34,9 +34,9 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     // that records does not make every gate of its tick read Rare (measured: a cold line per worker and tick).
     private WorkerDecisions<TDesired, TObserved>? _ring;
     private DecisionTail _tail; // the recording's newest entry and sequence lock, in the slot: a coalesced stay touches nothing else
-    // The inputs (WorkerRecord.InputsKey) of this worker's last decision when it stayed in a state that reads no time,
-    // else 0: while they are unchanged the tick repeats that stay without evaluating the state (see StaysQuiet).
-    private long _quiet;
+    // A child's (SkipUnchangedStays): the inputs of its last quiet stay, repeated while they are unchanged (StaysQuiet).
+    // A top-level worker's under a supervisor that parks: its place in the supervisor's ParkSet. See QuietMark.
+    private QuietMark _quiet;
 
     public WorkerSlot(IWorkerMachine<TDesired, TObserved> machine, WorkerRecord<TDesired, TObserved> record, SupervisorContext context, RestartLedger? ledger = null, bool isChild = false)
         : base(machine, record, context)
@@ -137,6 +137,7 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         {
             _shutdownRequested = true;
             Log.RemovalRequested(_context.Logger, Identity.Id, Identity.WorkerType);
+            Wake();
         }
 
         if (cancelAction)
@@ -148,35 +149,89 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     public override void RequestRestart(string reason) => Volatile.Write(ref RareState().RestartRequest, reason);
 
     // Created once, from the tick or an operator's thread.
-    private Rare RareState() => _rare ?? Interlocked.CompareExchange(ref _rare, new Rare(), null) ?? _rare!;
+    private Rare RareState() => _rare ?? CreateRare();
 
-    public override void Tick(DateTimeOffset now)
+    // A parked worker has no Rare: the one created now wakes it.
+    private Rare CreateRare()
     {
-        if (_quiet != 0)
+        Rare rare = Interlocked.CompareExchange(ref _rare, new Rare(), null) ?? _rare!;
+        Wake();
+        return rare;
+    }
+
+    // The supervisor's ParkSet when this is one of its top-level workers and it parks them; else null.
+    private ParkSet? OwnParks => _isChild ? null : _context.Parks;
+
+    /// <summary>
+    /// Something this worker decides on changed (a collection, its desired state, a request): when it is parked, the
+    /// next tick visits it. Any thread, after the change is written.
+    /// </summary>
+    public void Wake()
+    {
+        if (OwnParks is { } parks)
+        {
+            Interlocked.MemoryBarrier(); // the change is visible before the position is read (ParkSet's remarks)
+            parks.Wake(Volatile.Read(ref _quiet.Position));
+        }
+    }
+
+    private protected override void Observed() => Wake();
+
+    internal override void Placed(int position) => Volatile.Write(ref _quiet.Position, position);
+
+    internal override void Parked(int tick) => Volatile.Write(ref _quiet.ParkedAt, tick);
+
+    internal override void Unpark(int upTo, long upToUtcTicks)
+    {
+        int skipped = ParkSet.TicksBetween(_quiet.ParkedAt, upTo);
+        if (!_recording || skipped == 0 || _tail.Count == 0)
+        {
+            Volatile.Write(ref _quiet.ParkedAt, 0);
+            return;
+        }
+
+        int sequence = _tail.BeginWrite(); // the stays and the end of the park together, for a reader (ParkedStays)
+        _tail.AddStays(skipped, upToUtcTicks);
+        Volatile.Write(ref _quiet.ParkedAt, 0);
+        _tail.EndWrite(sequence);
+    }
+
+    internal override long StaleAtUtcTicks
+    {
+        get
+        {
+            long collectedAt = _record.CollectedAtTicks, staleAfter = _context.Options.StaleAfter.Ticks;
+            return collectedAt > long.MaxValue - staleAfter ? long.MaxValue : collectedAt + staleAfter;
+        }
+    }
+
+    public override bool Tick(DateTimeOffset now)
+    {
+        if (_quiet.Inputs != 0 && OwnParks is null)
         {
             if (StaysQuiet(now))
             {
-                return;
+                return false;
             }
 
-            _quiet = 0; // something changed: decided on below, then maybe quiet again
+            _quiet.Inputs = 0; // something changed: decided on below, then maybe quiet again
         }
 
         if (_removed || IsHeld())
         {
-            return;
+            return false;
         }
 
         RestartIfRequested();
         if (!SuperviseChildren(now, out ChildrenView children))
         {
             Supervision.Heartbeat(now); // the subtree's infrastructure is failing: no decisions or actions
-            return;
+            return false;
         }
 
         if (_actions is { InFlight: true } && !_record.HasCollectError)
         {
-            return; // nothing to decide, no collector fault to count: the busy worker's visit reads no observation
+            return false; // nothing to decide, no collector fault to count: the busy worker's visit reads no observation
         }
 
         long observedEpoch = ObservedEpoch; // before the observation it describes
@@ -184,21 +239,23 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
         RecordCollectorFault(in observation, now);
         if (_actions is { InFlight: true } || !IsDecidable(in observation, observedEpoch, now))
         {
-            return;
+            return false;
         }
 
         if (SupervisionOrNull is { } supervision && !supervision.AllowsWork(now))
         {
             supervision.Heartbeat(now); // this worker's circuit is open: it does not decide until its probe
-            return;
+            return false;
         }
 
         long inputs = _record.InputsKeyOf(observation.Version); // the observation decided on, the desired state before the snapshot reads it
-        if (TryDecide(in observation, children, now, out Next next))
+        if (!TryDecide(in observation, children, now, out Next next))
         {
-            Dispatch(in next, now);
-            QuietIfUnchanging(in next, inputs);
+            return false;
         }
+
+        Dispatch(in next, now);
+        return QuietIfUnchanging(in next, inputs);
     }
 
     /// <summary>
@@ -210,17 +267,26 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     /// recorder counts it like any other stay.
     /// </summary>
     private bool StaysQuiet(DateTimeOffset now) =>
-        _quiet == _record.InputsKey && NeedsNoLook && !_removed
+        _quiet.Inputs == _record.InputsKey && NeedsNoLook && !_removed
         && !IsOlderThanStaleAfter(_record.CollectedAtTicks, now)
         && (!_recording || _tail.TryCoalesce(_state, _reason, _reason, now.UtcTicks));
 
-    // After a decision: a stay in a state that reads no time, on inputs that had a key, may be repeated (StaysQuiet).
-    private void QuietIfUnchanging(in Next next, long inputs)
+    // After a decision: a stay in a state that reads no time may be repeated until its inputs change. A top-level
+    // worker is parked by its supervisor (returns true); a child keeps the key of its inputs (StaysQuiet).
+    private bool QuietIfUnchanging(in Next next, long inputs)
     {
-        if (next.Kind == NextKind.Stay && _context.Options.SkipUnchangedStays && NeedsNoLook && !_stale && !Definition.ReadsTime(_state))
+        if (next.Kind != NextKind.Stay || !_context.Options.SkipUnchangedStays || !NeedsNoLook || _stale || Definition.ReadsTime(_state))
         {
-            _quiet = inputs;
+            return false;
         }
+
+        if (OwnParks is not null)
+        {
+            return true;
+        }
+
+        _quiet.Inputs = inputs;
+        return false;
     }
 
     // Nothing but the snapshot's inputs could change this worker's decision: no Rare (children, faults, circuit, hold,
@@ -477,6 +543,13 @@ internal sealed class WorkerSlot<TDesired, TObserved> : CollectorLoop<TDesired, 
     WorkerDefinition IDecisionWriter.Definition => Definition;
 
     void IDecisionWriter.FlushPendingWrite() => _context.Recorder.Journal.FlushOnTickThread();
+
+    int IDecisionWriter.ParkedStays(out long lastAtUtcTicks)
+    {
+        lastAtUtcTicks = 0;
+        int parkedAt = OwnParks is null || _removed ? 0 : Volatile.Read(ref _quiet.ParkedAt); // stopped: no more stays
+        return parkedAt != 0 && _context.Parks!.TryReadLastTick(out int last, out lastAtUtcTicks) ? ParkSet.TicksBetween(parkedAt, last) : 0;
+    }
 
     private void Dispatch(in Next next, DateTimeOffset now)
     {
