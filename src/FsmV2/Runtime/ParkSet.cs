@@ -59,13 +59,21 @@ internal sealed class ParkSet
         _woken = grown; // the old chunks are the same objects: a bit set in them is seen through the new table
     }
 
-    /// <summary>Wakes the worker at <paramref name="position"/> for the next tick (any thread; a full fence).</summary>
+    /// <summary>
+    /// Wakes the worker at <paramref name="position"/> for the next tick (any thread, after a full fence that orders
+    /// the change it wakes for before this). A bit already set is left as it is: the tick that takes it reads the
+    /// change (its exchange comes after this read), so the shared word is written once per tick at most.
+    /// </summary>
     public void Wake(int position)
     {
         long[]?[] chunks = _woken;
         if ((uint)(position >> ChunkShift) < (uint)chunks.Length && chunks[position >> ChunkShift] is { } chunk)
         {
-            Interlocked.Or(ref chunk[(position >> 6) & (WordsPerChunk - 1)], 1L << position);
+            ref long word = ref chunk[(position >> 6) & (WordsPerChunk - 1)];
+            if ((Volatile.Read(ref word) & (1L << position)) == 0)
+            {
+                Interlocked.Or(ref word, 1L << position); // only when not set yet: a set bit is read, not written again
+            }
         }
     }
 
